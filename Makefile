@@ -1,0 +1,60 @@
+# The two commands: `make run` (serve the site on SQLite) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_TEST_URL ?= postgres://training:training@127.0.0.1:5432/training
+export DJANGO_SETTINGS_MODULE := training.settings
+
+.PHONY: run test setup system venv messages check-messages lint pytest pytest-pg bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+system:
+	bash scripts/ensure_system.sh
+
+messages: venv
+	$(PY) manage.py compilemessages -l fr --ignore=.venv >/dev/null
+
+setup: system venv messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_course
+	$(PY) manage.py seed_demo
+
+run: setup
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-messages: venv
+	$(PY) scripts/check_catalogue.py
+
+pytest: venv messages
+	$(VENV)/bin/pytest -n 2 -q
+
+pytest-pg: venv messages
+	bash scripts/ensure_postgres.sh
+	DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(VENV)/bin/pytest -n 2 -q -m "not e2e"
+
+test: system venv lint check-messages messages
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py load_course --dry-run >/dev/null
+	$(MAKE) --no-print-directory pytest
+	$(MAKE) --no-print-directory pytest-pg
+
+bench: system venv messages
+	bash scripts/ensure_postgres.sh
+	$(PY) tests/bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles media/documents

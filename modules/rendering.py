@@ -1,0 +1,150 @@
+"""The one Markdown render function: Markdown → HTML → nh3 allow-list.
+
+Called when content is loaded or saved (load_course, the admin), never during a GET.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "class", "id"},
+    "abbr": {"title"},
+    "div": {"class"},
+    "p": {"class"},
+    "span": {"class"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "li": {"id"},
+    "sup": {"id"},
+    "th": {"scope"},
+    "ol": {"start"},
+}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+ALLOWED_CLASSES_PREFIX = ("admonition", "cas", "retenir", "attention", "footnote", "glossary-link")
+
+GLOSSARY_LINK = re.compile(r"\[\[([a-z0-9-]+)(?:\|([^\]\n]+))?\]\]")
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list[dict] = field(default_factory=list)
+    glossary_slugs: set[str] = field(default_factory=set)
+    words: int = 0
+
+
+def french_typography(text: str) -> str:
+    """Put the non-breaking spaces French typography needs before « ; ! ? : » and inside « »."""
+    text = re.sub(r"(?<=\S) ([;!?])(?=\s|$)", NARROW_NBSP + r"\1", text, flags=re.M)
+    text = re.sub(r"(?<=\S) :(?=\s|$)", NBSP + ":", text, flags=re.M)
+    text = re.sub(r"« ", "«" + NBSP, text)
+    text = re.sub(r" »", NBSP + "»", text)
+    return text
+
+
+def _glossary_links(source: str, glossary: dict[str, str], found: set[str]) -> str:
+    def replace(match):
+        slug, label = match.group(1), match.group(2)
+        found.add(slug)
+        text = (label or glossary.get(slug) or slug).strip()
+        return f'<a class="glossary-link" href="{base}#{slug}">{text}</a>'
+
+    from django.urls import reverse
+
+    base = reverse("modules:glossary")
+
+    return GLOSSARY_LINK.sub(replace, source)
+
+
+def sanitise(html: str) -> str:
+    """Keep only harmless tags, attributes and URL schemes."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _flatten_toc(tokens, depth=0):
+    items = []
+    for token in tokens:
+        items.append({"id": token["id"], "name": token["name"], "level": token["level"]})
+        items.extend(_flatten_toc(token.get("children", []), depth + 1))
+    return items
+
+
+def render_markdown(source: str, *, glossary: dict[str, str] | None = None) -> Rendered:
+    """Render Markdown source to sanitised HTML, with its table of contents.
+
+    ``glossary`` maps glossary slugs to term names: ``[[slug]]`` and ``[[slug|text]]`` become
+    links to the glossary page. Slugs used are returned so the caller can reject unknown ones.
+    """
+    found: set[str] = set()
+    text = french_typography(source or "")
+    text = _glossary_links(text, glossary or {}, found)
+    md = markdown.Markdown(
+        extensions=["extra", "admonition", "toc", "sane_lists"],
+        extension_configs={
+            "toc": {"toc_depth": "2-3", "permalink": False, "slugify": _slugify},
+            "footnotes": {"BACKLINK_TEXT": "↩"},
+        },
+        output_format="html",
+    )
+    html = md.convert(text)
+    toc = _flatten_toc(getattr(md, "toc_tokens", []))
+    words = len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", html)))
+    return Rendered(html=sanitise(html), toc=toc, glossary_slugs=found, words=words)
+
+
+def _slugify(value: str, separator: str) -> str:
+    import unicodedata
+
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(r"[\s_-]+", separator, value)

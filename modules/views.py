@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from modules import selectors, services
+from training import permissions
+from training.mixins import role_required
+
+
+def _course_or_404():
+    course = selectors.course_get()
+    if course is None:
+        raise Http404(_("The course has not been loaded yet."))
+    return course
+
+
+@role_required(permissions.can_follow_course)
+def course_detail(request):
+    course = _course_or_404()
+    return render(
+        request,
+        "modules/course_detail.html",
+        {
+            "course": course,
+            "modules": selectors.modules_with_progress(user=request.user, course=course),
+            "progress": selectors.course_progress(user=request.user, course=course),
+        },
+    )
+
+
+@role_required(permissions.can_follow_course)
+def module_detail(request, slug):
+    module = selectors.module_get(slug=slug)
+    lessons = selectors.module_lessons_with_progress(user=request.user, module=module)
+    read = sum(1 for lesson in lessons if lesson.is_read)
+    show_notes = permissions.can_run_sessions(request.user)
+    note = getattr(module, "trainer_note", None) if show_notes else None
+    return render(
+        request,
+        "modules/module_detail.html",
+        {
+            "module": module,
+            "lessons": lessons,
+            "read": read,
+            "percent": round(100 * read / len(lessons)) if lessons else 0,
+            "minutes": sum(lesson.minutes for lesson in lessons),
+            "trainer_note": note,
+        },
+    )
+
+
+@role_required(permissions.can_follow_course)
+def lesson_detail(request, module_slug, slug):
+    lesson = selectors.lesson_get(module_slug=module_slug, slug=slug)
+    previous, following = selectors.lesson_neighbours(lesson=lesson)
+    return render(
+        request,
+        "modules/lesson_detail.html",
+        {
+            "lesson": lesson,
+            "module": lesson.module,
+            "previous": previous,
+            "next": following,
+            "is_read": selectors.lesson_is_read(user=request.user, lesson=lesson),
+        },
+    )
+
+
+@require_POST
+@role_required(permissions.can_follow_course)
+def lesson_mark_read(request, module_slug, slug):
+    lesson = selectors.lesson_get(module_slug=module_slug, slug=slug)
+    _progress, created = services.lesson_mark_read(user=request.user, lesson=lesson)
+    if created:
+        messages.success(request, _("Lesson marked as read."))
+    return redirect(lesson.get_absolute_url() + "#progression")
+
+
+@role_required(permissions.can_follow_course)
+def glossary(request):
+    return render(request, "modules/glossary.html", {"terms": selectors.glossary_terms()})
+
+
+@role_required(permissions.can_follow_course)
+def resource_list(request):
+    course = _course_or_404()
+    resources = list(selectors.course_resources(course=course))
+    return render(
+        request,
+        "modules/resource_list.html",
+        {
+            "course": course,
+            "bibliography": [r for r in resources if r.kind == "bibliography"],
+            "links": [r for r in resources if r.kind == "link"],
+        },
+    )

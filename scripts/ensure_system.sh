@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install the Debian packages the project needs (browser, PDF tools, gettext, PostgreSQL, wrk).
+# Under CI=true a missing package that cannot be installed is a failure, not a skip.
+set -euo pipefail
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v msgfmt >/dev/null || need+=(gettext)
+command -v pg_ctlcluster >/dev/null || need+=(postgresql)
+command -v wrk >/dev/null || need+=(wrk)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = "0" ]; then
+  echo "Installing Debian packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+else
+  msg="Missing Debian packages (${need[*]}); run: sudo apt-get install ${need[*]}"
+  if [ "${CI:-}" = "true" ]; then echo "$msg" >&2; exit 1; fi
+  echo "$msg (browser/PDF/PostgreSQL tests will fail)" >&2
+fi

@@ -1,0 +1,89 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from training.settings import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "formation.example.org",
+    "DATABASE_URL": "",
+}
+
+
+def run_manage(*args, env_overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("true", True), ("on", True), ("0", False), ("False", False), ("", True)],
+)
+def test_env_bool_reads_common_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env_bool("X_FLAG", True) is expected
+
+
+def test_env_bool_rejects_garbage_with_a_clear_message(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "peut-être")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG must be a boolean"):
+        env_bool("X_FLAG", False)
+
+
+def test_env_int_and_list(monkeypatch):
+    monkeypatch.setenv("X_INT", "42")
+    monkeypatch.setenv("X_LIST", "a.example, b.example ,")
+    assert env_int("X_INT", 1) == 42
+    assert env_list("X_LIST", []) == ["a.example", "b.example"]
+    monkeypatch.setenv("X_INT", "douze")
+    with pytest.raises(ImproperlyConfigured, match="X_INT must be an integer"):
+        env_int("X_INT", 1)
+
+
+def test_missing_secret_key_in_production_stops_startup_with_a_clear_message():
+    result = run_manage("check", env_overrides={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_defaults_are_french_and_sqlite(settings):
+    assert settings.LANGUAGE_CODE == "fr"
+    assert settings.TIME_ZONE == "Europe/Paris"
+    if not os.environ.get("DATABASE_URL"):
+        options = settings.DATABASES["default"]["OPTIONS"]
+        assert options["transaction_mode"] == "IMMEDIATE"
+        assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_sqlite_runs_in_wal_mode(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+    # In-memory test databases cannot use WAL ("memory"); a file database must.
+    assert mode in ("wal", "memory")

@@ -1,0 +1,25 @@
+"""Load every content file (course, quizzes, boussole) in one transaction."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from modules.services import LoadReport, course_content_apply, course_content_parse
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+def content_load(*, base: Path = FIXTURES_DIR, dry_run: bool = False) -> LoadReport:
+    """Validate all content files, then create or update the database; all or nothing.
+
+    Raises ``modules.content.ContentError`` (file, line, reason) on the first malformed file;
+    the database is then left exactly as it was.
+    """
+    report = LoadReport()
+    parsed_course = course_content_parse(base)
+    with transaction.atomic():
+        course_content_apply(parsed_course, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report

@@ -65,6 +65,7 @@ ALLOWED_CLASSES_PREFIX = ("admonition", "cas", "retenir", "attention", "footnote
 
 GLOSSARY_LINK = re.compile(r"\[\[([a-z0-9-]+)(?:\|([^\]\n]+))?\]\]")
 NARROW_NBSP = "\u202f"
+TABLE_OPEN = '<div class="table-scroll" tabindex="0" role="region" aria-label="Tableau"><table>'
 NBSP = "\u00a0"
 
 
@@ -139,7 +140,10 @@ def render_markdown(source: str, *, glossary: dict[str, str] | None = None) -> R
     html = md.convert(text)
     toc = _flatten_toc(getattr(md, "toc_tokens", []))
     words = len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", html)))
-    return Rendered(html=sanitise(html), toc=toc, glossary_slugs=found, words=words)
+    html = sanitise(html)
+    # Wide tables scroll on phones: the scrolling region must be reachable from the keyboard.
+    html = html.replace("<table>", TABLE_OPEN).replace("</table>", "</table></div>")
+    return Rendered(html=html, toc=toc, glossary_slugs=found, words=words)
 
 
 def _slugify(value: str, separator: str) -> str:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 
 from modules.services import LoadReport, course_content_apply, course_content_parse
+from quizzes.loader import quiz_bank_apply, quiz_bank_parse
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -18,8 +19,14 @@ def content_load(*, base: Path = FIXTURES_DIR, dry_run: bool = False) -> LoadRep
     """
     report = LoadReport()
     parsed_course = course_content_parse(base)
+    parsed_quizzes = quiz_bank_parse(
+        base,
+        objective_codes={o["code"] for o in parsed_course.objectives},
+        module_slugs={m["slug"] for m in parsed_course.modules},
+    )
     with transaction.atomic():
-        course_content_apply(parsed_course, report)
+        course = course_content_apply(parsed_course, report)
+        quiz_bank_apply(parsed_quizzes, report, course=course)
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -48,6 +48,8 @@ urlpatterns = [
     ),
     path("", include("training.app_urls")),
     path("", include("modules.urls")),
+    path("quiz/", include("quizzes.urls")),
+    path("boussole/", include("boussole.urls")),
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

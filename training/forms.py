@@ -14,6 +14,10 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    error_messages = {
+        "invalid_login": _("Enter a correct email address and password. The password is case-sensitive."),
+        "inactive": _("This account is inactive."),
+    }
 
 
 class ProfileForm(forms.ModelForm):

@@ -27,3 +27,20 @@ def role_of(user) -> str:
     if can_follow_course(user):
         return "trainee"
     return ""
+
+
+def can_manage_session(user, session) -> bool:
+    """Return whether the user may edit a session: an administrator or one of its trainers."""
+    if can_administer(user):
+        return True
+    return can_run_sessions(user) and session.trainers.filter(pk=user.pk).exists()
+
+
+def can_see_all_sessions(user) -> bool:
+    """Return whether the user may list and filter every session (administrators)."""
+    return can_administer(user)
+
+
+def can_subscribe_calendar(user) -> bool:
+    """Return whether the user has sessions to follow in a calendar feed (any role)."""
+    return can_follow_course(user) or can_run_sessions(user)

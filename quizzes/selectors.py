@@ -1,0 +1,476 @@
+"""Reads for quizzes: a trainee's quizzes and results; results and learning gain for trainers.
+
+Every results selector takes an optional ``users`` (a queryset or an iterable of users or
+ids) and an optional ``session`` (a TrainingSession or its id). Without either, it covers
+every trainee (members of the « Stagiaire » group). Each runs a constant number of queries
+whatever the number of trainees.
+
+The **retained attempt** of a trainee at a quiz is the first submitted one for a
+positioning test (it measures the starting point) and the best one (then the latest) for
+module checks and the final evaluation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from quizzes.models import Answer, Attempt, Question, Quiz
+from training import roles
+
+# --------------------------------------------------------------------------- trainee side
+
+
+@dataclass
+class QuizStatus:
+    """Where one user stands with one quiz."""
+
+    quiz: Quiz
+    used: int = 0
+    in_progress: Attempt | None = None
+    best: Attempt | None = None
+    last: Attempt | None = None
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> int | None:
+        if self.quiz.max_attempts == 0:
+            return None
+        return max(0, self.quiz.max_attempts - self.used)
+
+    @property
+    def can_start(self) -> bool:
+        return self.in_progress is not None or self.remaining is None or self.remaining > 0
+
+    @property
+    def state(self) -> str:
+        """'in_progress', 'done' or 'new'."""
+        if self.in_progress is not None:
+            return "in_progress"
+        if self.best is not None:
+            return "done"
+        return "new"
+
+
+def _statuses(quizzes: list[Quiz], attempts) -> list[QuizStatus]:
+    by_quiz = {quiz.pk: QuizStatus(quiz=quiz) for quiz in quizzes}
+    for attempt in attempts:  # newest first
+        status = by_quiz.get(attempt.quiz_id)
+        if status is None:
+            continue
+        attempt.quiz = status.quiz
+        if attempt.status == Attempt.Status.IN_PROGRESS:
+            status.in_progress = attempt
+            continue
+        status.used += 1
+        status.last = status.last or attempt
+        if status.best is None or attempt.score_percent > status.best.score_percent:
+            status.best = attempt
+    return list(by_quiz.values())
+
+
+def quiz_statuses(*, user) -> list[QuizStatus]:
+    """Return every active quiz with the user's standing, in course order (two queries)."""
+    quizzes = list(
+        Quiz.objects.active()
+        .select_related("module")
+        .annotate(question_count=Count("questions"))
+        .order_by("order", "slug")
+    )
+    attempts = (
+        Attempt.objects.for_user(user).filter(quiz__is_active=True).order_by("-started_at", "-pk")
+    )
+    return _statuses(quizzes, attempts)
+
+
+def quiz_status(*, user, quiz: Quiz) -> QuizStatus:
+    """Return the user's standing at one quiz, with the list of their attempts."""
+    attempts = list(Attempt.objects.for_user(user).filter(quiz=quiz).order_by("-started_at", "-pk"))
+    status = _statuses([quiz], attempts)[0]
+    status.attempts = [a for a in attempts if a.status == Attempt.Status.SUBMITTED]
+    return status
+
+
+def quiz_get(*, slug: str) -> Quiz:
+    """Return an active quiz with its question count, or 404."""
+    return get_object_or_404(
+        Quiz.objects.active().select_related("module").annotate(question_count=Count("questions")),
+        slug=slug,
+    )
+
+
+def module_check_get(*, module) -> Quiz | None:
+    """Return the active check of a module, if any."""
+    return (
+        Quiz.objects.active()
+        .filter(module=module, kind=Quiz.Kind.MODULE)
+        .annotate(question_count=Count("questions"))
+        .order_by("order", "pk")
+        .first()
+    )
+
+
+def attempt_get(*, user, pk: int) -> Attempt:
+    """Return one of the user's own attempts, or 404 (anybody else's is a 404 too)."""
+    return get_object_or_404(
+        Attempt.objects.for_user(user).select_related("quiz", "quiz__module"), pk=pk
+    )
+
+
+def attempt_answers(*, attempt: Attempt) -> list[Answer]:
+    """Return the frozen answers of a submitted attempt, in question order."""
+    answers = list(attempt.answers.select_related("objective").order_by("order", "pk"))
+    for answer in answers:
+        if answer.is_correct:
+            answer.outcome = "correct"
+        elif answer.points > 0:
+            answer.outcome = "partial"
+        else:
+            answer.outcome = "wrong"
+    return answers
+
+
+@dataclass
+class ObjectiveScore:
+    objective: object
+    points: Decimal = Decimal(0)
+    max_points: Decimal = Decimal(0)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.points / self.max_points) if self.max_points else 0
+
+
+def objective_scores(answers: list[Answer]) -> list[ObjectiveScore]:
+    """Group answers by course objective (in the objectives' order)."""
+    scores: dict[int | None, ObjectiveScore] = {}
+    for answer in answers:
+        score = scores.setdefault(answer.objective_id, ObjectiveScore(answer.objective))
+        score.points += answer.points
+        score.max_points += answer.max_points
+    return sorted(
+        (s for s in scores.values() if s.objective is not None),
+        key=lambda s: (s.objective.order, s.objective.pk),
+    )
+
+
+def user_results(*, user) -> list[dict]:
+    """Return the user's submitted attempts grouped by quiz, newest first within each."""
+    attempts = (
+        Attempt.objects.for_user(user)
+        .submitted()
+        .select_related("quiz")
+        .order_by("quiz__order", "quiz__slug", "-submitted_at", "-pk")
+    )
+    groups: dict[int, dict] = {}
+    for attempt in attempts:
+        group = groups.setdefault(attempt.quiz_id, {"quiz": attempt.quiz, "attempts": []})
+        group["attempts"].append(attempt)
+    for group in groups.values():
+        group["best"] = max(group["attempts"], key=lambda a: (a.score_percent, a.submitted_at))
+    return list(groups.values())
+
+
+# --------------------------------------------------------------------------- trainers' side
+
+
+def _scoped(queryset: QuerySet, *, users=None, session=None) -> QuerySet:
+    """Restrict attempts to some users and/or a session (default: every trainee)."""
+    if session is not None:
+        queryset = queryset.filter(session_id=getattr(session, "pk", session))
+    if users is not None:
+        if isinstance(users, QuerySet):
+            return queryset.filter(user__in=users.values("pk"))
+        return queryset.filter(user_id__in=[getattr(u, "pk", u) for u in users])
+    if session is None:
+        queryset = queryset.filter(user__groups__name=roles.TRAINEE)
+    return queryset
+
+
+def _retained(attempts, kind: str) -> dict[int, Attempt]:
+    """Pick the retained attempt per user from submitted attempts ordered oldest first."""
+    retained: dict[int, Attempt] = {}
+    for attempt in attempts:
+        current = retained.get(attempt.user_id)
+        if (
+            current is None
+            or kind != Quiz.Kind.POSITIONING
+            and attempt.score_percent >= current.score_percent
+        ):
+            retained[attempt.user_id] = attempt
+    return retained
+
+
+def submitted_attempts(*, quiz: Quiz, users=None, session=None) -> list[Attempt]:
+    """Return the submitted attempts at a quiz in scope, oldest first, with their user."""
+    return list(
+        _scoped(Attempt.objects.submitted().filter(quiz=quiz), users=users, session=session)
+        .select_related("user")
+        .order_by("submitted_at", "pk")
+    )
+
+
+@dataclass
+class TraineeScore:
+    user: object
+    retained: Attempt
+    attempts: int
+    last: Attempt
+
+
+@dataclass
+class ChoiceStat:
+    key: str
+    text: str
+    is_correct: bool
+    count: int
+    percent: int
+
+
+@dataclass
+class ItemStat:
+    question: Question
+    answered: int
+    correct: int
+    success: int  # mean points in percent of the maximum
+    choices: list[ChoiceStat] = field(default_factory=list)
+
+
+@dataclass
+class QuizResults:
+    quiz: Quiz
+    trainees: list[TraineeScore]
+    items: list[ItemStat]
+    average: int | None
+    pass_rate: int | None
+
+
+def quiz_results(*, quiz: Quiz, users=None, session=None) -> QuizResults:
+    """Return per-trainee scores and the item analysis (worst question first) of a quiz."""
+    attempts = submitted_attempts(quiz=quiz, users=users, session=session)
+    retained = _retained(attempts, quiz.kind)
+    counts: dict[int, int] = defaultdict(int)
+    last: dict[int, Attempt] = {}
+    for attempt in attempts:
+        counts[attempt.user_id] += 1
+        last[attempt.user_id] = attempt
+    trainees = sorted(
+        (TraineeScore(a.user, a, counts[uid], last[uid]) for uid, a in retained.items()),
+        key=lambda t: (t.user.last_name.lower(), t.user.first_name.lower(), t.user.pk),
+    )
+    questions = list(
+        quiz.questions.select_related("objective").prefetch_related("choices").order_by("order")
+    )
+    rows = Answer.objects.filter(attempt_id__in=[a.pk for a in retained.values()]).values_list(
+        "question_id", "points", "max_points", "is_correct", "chosen_ids"
+    )
+    sums: dict[int, list] = defaultdict(lambda: [0, Decimal(0), Decimal(0), 0])
+    chosen_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for question_id, points, max_points, is_correct, chosen_ids in rows:
+        if question_id is None:
+            continue
+        s = sums[question_id]
+        s[0] += 1
+        s[1] += points
+        s[2] += max_points
+        s[3] += 1 if is_correct else 0
+        for choice_id in chosen_ids or []:
+            chosen_counts[question_id][choice_id] += 1
+    items = []
+    for question in questions:
+        answered, points, max_points, correct = sums.get(question.pk, (0, 0, 0, 0))
+        success = round(100 * points / max_points) if max_points else 0
+        item = ItemStat(question, answered, correct, success)
+        for choice in question.choices.all():
+            count = chosen_counts[question.pk].get(choice.pk, 0)
+            item.choices.append(
+                ChoiceStat(
+                    choice.key,
+                    choice.text,
+                    choice.is_correct,
+                    count,
+                    round(100 * count / answered) if answered else 0,
+                )
+            )
+        items.append(item)
+    items.sort(key=lambda i: (i.answered == 0, i.success, i.question.order))
+    scores = [t.retained.score_percent for t in trainees]
+    average = round(sum(scores) / len(scores)) if scores else None
+    pass_rate = None
+    if quiz.pass_mark and trainees:
+        pass_rate = round(100 * sum(1 for t in trainees if t.retained.passed) / len(trainees))
+    return QuizResults(quiz, trainees, items, average, pass_rate)
+
+
+def quiz_export_data(*, quiz: Quiz, users=None, session=None) -> dict:
+    """Return every submitted attempt in scope with its points per question key."""
+    attempts = submitted_attempts(quiz=quiz, users=users, session=session)
+    retained_ids = {a.pk for a in _retained(attempts, quiz.kind).values()}
+    points: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    extra_keys: set[str] = set()
+    keys = list(quiz.questions.order_by("order").values_list("key", flat=True))
+    for attempt_id, key, value in Answer.objects.filter(
+        attempt_id__in=[a.pk for a in attempts]
+    ).values_list("attempt_id", "question_key", "points"):
+        points[attempt_id][key] = value
+        if key not in keys:
+            extra_keys.add(key)
+    return {
+        "quiz": quiz,
+        "attempts": attempts,
+        "retained_ids": retained_ids,
+        "keys": keys + sorted(extra_keys),
+        "points": points,
+    }
+
+
+def results_overview(*, users=None, session=None) -> list[dict]:
+    """Return each quiz with its number of trainees and average retained score."""
+    quizzes = list(Quiz.objects.select_related("module").order_by("-is_active", "order", "slug"))
+    attempts = (
+        _scoped(Attempt.objects.submitted(), users=users, session=session)
+        .order_by("submitted_at", "pk")
+        .only("pk", "quiz_id", "user_id", "score_percent", "submitted_at")
+    )
+    by_quiz: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in attempts:
+        by_quiz[attempt.quiz_id].append(attempt)
+    overview = []
+    for quiz in quizzes:
+        retained = _retained(by_quiz.get(quiz.pk, []), quiz.kind)
+        scores = [a.score_percent for a in retained.values()]
+        overview.append(
+            {
+                "quiz": quiz,
+                "trainees": len(retained),
+                "average": round(sum(scores) / len(scores)) if scores else None,
+            }
+        )
+    return overview
+
+
+# --------------------------------------------------------------------------- learning gain
+
+
+@dataclass
+class Gain:
+    before: int | None
+    after: int | None
+
+    @property
+    def delta(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass
+class TraineeGain:
+    user: object
+    overall: Gain
+    objectives: list[Gain]
+
+
+@dataclass
+class LearningGain:
+    positioning: Quiz | None
+    final: Quiz | None
+    objectives: list
+    trainees: list[TraineeGain]
+    average: Gain
+    objective_averages: list[Gain]
+
+    @property
+    def paired(self) -> list[TraineeGain]:
+        return [t for t in self.trainees if t.overall.delta is not None]
+
+
+def _mean(values) -> int | None:
+    values = [v for v in values if v is not None]
+    return round(sum(values) / len(values)) if values else None
+
+
+def _pct(points, max_points) -> int | None:
+    return round(100 * points / max_points) if max_points else None
+
+
+def learning_gain(*, users=None, session=None) -> LearningGain:
+    """Compare positioning and final evaluation per trainee and per course objective.
+
+    Scores are percentages; the gain is the difference in percentage points. Group averages
+    are means over the trainees who took both tests.
+    """
+    from modules.models import CourseObjective
+
+    quizzes = list(
+        Quiz.objects.filter(kind__in=[Quiz.Kind.POSITIONING, Quiz.Kind.FINAL]).order_by(
+            "-is_active", "order", "pk"
+        )
+    )
+    positioning = next((q for q in quizzes if q.kind == Quiz.Kind.POSITIONING), None)
+    final = next((q for q in quizzes if q.kind == Quiz.Kind.FINAL), None)
+    wanted = [q for q in (positioning, final) if q is not None]
+    # The objectives the two tests measure (in the course's order).
+    objectives = list(
+        CourseObjective.objects.filter(questions__quiz__in=wanted)
+        .distinct()
+        .order_by("course_id", "order", "pk")
+    )
+    retained: dict[str, dict[int, Attempt]] = {"before": {}, "after": {}}
+    if wanted:
+        attempts = (
+            _scoped(Attempt.objects.submitted(), users=users, session=session)
+            .filter(quiz__in=wanted)
+            .select_related("user")
+            .order_by("submitted_at", "pk")
+        )
+        split: dict[int, list[Attempt]] = defaultdict(list)
+        for attempt in attempts:
+            split[attempt.quiz_id].append(attempt)
+        if positioning is not None:
+            retained["before"] = _retained(split[positioning.pk], positioning.kind)
+        if final is not None:
+            retained["after"] = _retained(split[final.pk], final.kind)
+    phase_of = {a.pk: "before" for a in retained["before"].values()}
+    phase_of.update({a.pk: "after" for a in retained["after"].values()})
+    owner = {a.pk: uid for phase in retained.values() for uid, a in phase.items()}
+    per_objective: dict[tuple[int, str, int], list[Decimal]] = defaultdict(
+        lambda: [Decimal(0), Decimal(0)]
+    )
+    for attempt_id, objective_id, points, max_points in Answer.objects.filter(
+        attempt_id__in=list(phase_of)
+    ).values_list("attempt_id", "objective_id", "points", "max_points"):
+        if objective_id is None:
+            continue
+        cell = per_objective[(owner[attempt_id], phase_of[attempt_id], objective_id)]
+        cell[0] += points
+        cell[1] += max_points
+
+    users_by_id = {a.user_id: a.user for phase in retained.values() for a in phase.values()}
+    trainees = []
+    for uid, user in users_by_id.items():
+        before = retained["before"].get(uid)
+        after = retained["after"].get(uid)
+        overall = Gain(
+            round(before.score_percent) if before else None,
+            round(after.score_percent) if after else None,
+        )
+        by_objective = []
+        for objective in objectives:
+            b = per_objective.get((uid, "before", objective.pk))
+            a = per_objective.get((uid, "after", objective.pk))
+            by_objective.append(Gain(_pct(*b) if b else None, _pct(*a) if a else None))
+        trainees.append(TraineeGain(user, overall, by_objective))
+    trainees.sort(key=lambda t: (t.user.last_name.lower(), t.user.first_name.lower(), t.user.pk))
+
+    paired = [t for t in trainees if t.overall.delta is not None]
+    average = Gain(_mean(t.overall.before for t in paired), _mean(t.overall.after for t in paired))
+    objective_averages = []
+    for index, _objective in enumerate(objectives):
+        both = [t.objectives[index] for t in paired if t.objectives[index].delta is not None]
+        objective_averages.append(Gain(_mean(g.before for g in both), _mean(g.after for g in both)))
+    return LearningGain(positioning, final, objectives, trainees, average, objective_averages)

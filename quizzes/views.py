@@ -1,0 +1,205 @@
+"""Quiz pages: thin views over selectors (reads) and services (start, submit)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_POST
+
+from quizzes import charts, exports, permissions, selectors, services
+from quizzes.forms import QuizAnswerForm
+from quizzes.models import Quiz
+from training.mixins import role_required
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --------------------------------------------------------------------------- trainees
+
+
+@role_required(permissions.can_take_quizzes)
+def quiz_list(request):
+    statuses = selectors.quiz_statuses(user=request.user)
+    return render(
+        request,
+        "quizzes/quiz_list.html",
+        {
+            "positioning": [s for s in statuses if s.quiz.kind == Quiz.Kind.POSITIONING],
+            "module_checks": [s for s in statuses if s.quiz.kind == Quiz.Kind.MODULE],
+            "final": [s for s in statuses if s.quiz.kind == Quiz.Kind.FINAL],
+        },
+    )
+
+
+def _quiz_detail(request, quiz, *, error="", status=200):
+    return render(
+        request,
+        "quizzes/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "status": selectors.quiz_status(user=request.user, quiz=quiz),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@role_required(permissions.can_take_quizzes)
+def quiz_detail(request, slug):
+    return _quiz_detail(request, selectors.quiz_get(slug=slug))
+
+
+@require_POST
+@role_required(permissions.can_take_quizzes)
+def attempt_start(request, slug):
+    quiz = selectors.quiz_get(slug=slug)
+    try:
+        attempt = services.attempt_start(
+            user=request.user,
+            quiz=quiz,
+            session=services.session_for_attempt(user=request.user),
+        )
+    except services.QuizError as exc:
+        return _quiz_detail(request, quiz, error=str(exc), status=403)
+    return redirect(attempt.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(permissions.can_take_quizzes)
+def attempt_take(request, pk):
+    attempt = selectors.attempt_get(user=request.user, pk=pk)
+    if attempt.is_submitted:  # a second click, another tab, the back button
+        return redirect(attempt.get_absolute_url())
+    questions = services.quiz_questions(quiz=attempt.quiz)
+    status = 200
+    if request.method == "POST":
+        form = QuizAnswerForm(request.POST, questions=questions)
+        if form.is_valid():
+            try:
+                attempt, _graded = services.attempt_submit(attempt=attempt, answers=form.answers())
+            except services.AnswerError as exc:
+                form.add_answer_errors(exc.errors)
+            else:
+                return redirect(attempt.get_absolute_url())
+        status = 400
+    else:
+        form = QuizAnswerForm(questions=questions)
+    return render(
+        request,
+        "quizzes/attempt_take.html",
+        {"attempt": attempt, "quiz": attempt.quiz, "form": form, "items": list(form.items())},
+        status=status,
+    )
+
+
+@role_required(permissions.can_take_quizzes)
+def attempt_result(request, pk):
+    attempt = selectors.attempt_get(user=request.user, pk=pk)
+    if not attempt.is_submitted:
+        return redirect(attempt.get_absolute_url())
+    answers = selectors.attempt_answers(attempt=attempt)
+    status = selectors.quiz_status(user=request.user, quiz=attempt.quiz)
+    return render(
+        request,
+        "quizzes/attempt_result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "answers": answers,
+            "objectives": selectors.objective_scores(answers),
+            "status": status,
+            "can_retake": attempt.quiz.is_active and status.can_start,
+        },
+    )
+
+
+@role_required(permissions.can_take_quizzes)
+def my_results(request):
+    return render(
+        request,
+        "quizzes/my_results.html",
+        {"groups": selectors.user_results(user=request.user)},
+    )
+
+
+# --------------------------------------------------------------------------- trainers
+
+
+@role_required(permissions.can_see_results)
+def results_index(request):
+    return render(request, "quizzes/results_index.html", {"overview": selectors.results_overview()})
+
+
+@role_required(permissions.can_see_results)
+def quiz_results(request, slug):
+    quiz = get_object_or_404(Quiz, slug=slug)
+    results = selectors.quiz_results(quiz=quiz)
+    return render(request, "quizzes/quiz_results.html", {"quiz": quiz, "results": results})
+
+
+@role_required(permissions.can_see_results)
+def learning_gain(request):
+    gain = selectors.learning_gain()
+    paired = gain.paired
+    trainee_chart = charts.dumbbell_chart(
+        [
+            (t.user.get_full_name() or t.user.email, t.overall.before, t.overall.after)
+            for t in paired
+        ],
+        average=("", gain.average.before, gain.average.after),
+    )
+    objective_chart = charts.dumbbell_chart(
+        [
+            (o.code, g.before, g.after)
+            for o, g in zip(gain.objectives, gain.objective_averages, strict=True)
+        ],
+        average=("", gain.average.before, gain.average.after),
+    )
+    return render(
+        request,
+        "quizzes/learning_gain.html",
+        {
+            "gain": gain,
+            "paired": paired,
+            "objective_rows": list(zip(gain.objectives, gain.objective_averages, strict=True)),
+            "trainee_chart": trainee_chart,
+            "objective_chart": objective_chart,
+        },
+    )
+
+
+def _export(rows, *, fmt: str, name: str, title: str):
+    filename = f"{name}-{timezone.localdate():%Y-%m-%d}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if fmt == "xlsx":
+        response = HttpResponse(exports.xlsx_bytes(rows, title=title), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    raise Http404
+
+
+@role_required(permissions.can_see_results)
+def quiz_results_export(request, slug, fmt):
+    quiz = get_object_or_404(Quiz, slug=slug)
+    data = selectors.quiz_export_data(quiz=quiz)
+    return _export(
+        exports.quiz_result_rows(data),
+        fmt=fmt,
+        name=f"resultats-{slugify(quiz.slug)}",
+        title=quiz.title,
+    )
+
+
+@role_required(permissions.can_see_results)
+def learning_gain_export(request, fmt):
+    gain = selectors.learning_gain()
+    return _export(
+        exports.learning_gain_rows(gain), fmt=fmt, name="progression", title="Progression"
+    )

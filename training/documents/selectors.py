@@ -1,0 +1,60 @@
+"""Reads for the documents pages: which documents a trainee may download, per session."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from training.documents.data import SessionData
+from training.documents.registry import PERSONAL_KINDS, DocumentKind
+from training.models import TrainingSession
+
+RECENT_DAYS = 400
+
+
+@dataclass
+class TraineeDocuments:
+    session: TrainingSession
+    available: list[DocumentKind]
+    pending: list[DocumentKind]  # issued once the session is over and attested
+
+
+def trainee_session_get(*, user, pk: int) -> TrainingSession:
+    """Return a live session the user is enrolled in, or 404."""
+    return get_object_or_404(
+        TrainingSession.objects.for_trainee(user).not_cancelled().select_related("course"),
+        pk=pk,
+    )
+
+
+def trainee_kinds(*, data: SessionData) -> tuple[list[DocumentKind], list[DocumentKind]]:
+    """Return the personal kinds a trainee may download now, and those still to come."""
+    mine = [kind for kind in PERSONAL_KINDS if kind.for_trainee]
+    if data.session.is_cancelled:
+        return [], []
+    ready = data.completion_documents_ready
+    available = [kind for kind in mine if ready or not kind.needs_completion]
+    pending = [kind for kind in mine if kind not in available]
+    return available, pending
+
+
+def trainee_documents(*, user) -> list[TraineeDocuments]:
+    """Return the user's recent and upcoming sessions with the documents they may download."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    since = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
+    sessions = (
+        TrainingSession.objects.for_trainee(user)
+        .not_cancelled()
+        .filter(end_date__gte=since)
+        .select_related("course")
+        .order_by("-start_date", "-pk")[:5]
+    )
+    found = []
+    for session in sessions:
+        available, pending = trainee_kinds(data=SessionData(session))
+        found.append(TraineeDocuments(session, available, pending))
+    return found

@@ -1,0 +1,25 @@
+"""Document URLs, included in the ``training`` namespace by training/app_urls.py."""
+
+from django.urls import path
+
+from training import views_documents as views
+
+urlpatterns = [
+    path("sessions/<int:pk>/documents/", views.session_documents, name="session_documents"),
+    path(
+        "sessions/<int:pk>/documents/<slug:kind>.pdf",
+        views.session_document,
+        name="session_document",
+    ),
+    path(
+        "sessions/<int:pk>/documents/<slug:kind>/<int:trainee_pk>.pdf",
+        views.session_trainee_document,
+        name="session_trainee_document",
+    ),
+    path(
+        "sessions/<int:pk>/documents/archive-<slug:which>.zip",
+        views.session_documents_zip,
+        name="session_documents_zip",
+    ),
+    path("mes-documents/<int:pk>/<slug:kind>.pdf", views.my_document, name="my_document"),
+]

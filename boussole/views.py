@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from training.mixins import role_required
 
@@ -54,6 +55,7 @@ def _read_walk(request, guide):
     return result, case, choice
 
 
+@require_safe
 @role_required(permissions.can_walk_guide)
 def home(request):
     guide = selectors.guide_get()
@@ -68,6 +70,7 @@ def home(request):
     )
 
 
+@require_safe
 @role_required(permissions.can_walk_guide)
 def walk(request):
     guide = selectors.guide_get()
@@ -112,6 +115,7 @@ def walk(request):
     return render(request, "boussole/walk_step.html", context)
 
 
+@require_safe
 @role_required(permissions.can_walk_guide)
 def fiche_pdf(request):
     guide = selectors.guide_get()
@@ -136,6 +140,7 @@ def fiche_pdf(request):
     return response
 
 
+@require_safe
 @role_required(permissions.can_walk_guide)
 def case_list(request):
     guide = selectors.guide_get()
@@ -171,6 +176,7 @@ def case_detail(request, slug):
     return render(request, "boussole/case_detail.html", context)
 
 
+@require_safe
 @role_required(permissions.can_project_cases)
 def case_projection(request, slug):
     case = selectors.case_get(slug=slug)
@@ -186,6 +192,7 @@ def case_projection(request, slug):
     )
 
 
+@require_safe
 @role_required(permissions.can_see_outline)
 def outline(request):
     guide = selectors.guide_get()

@@ -77,7 +77,7 @@ class Module(models.Model):
 
 class Lesson(models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
-    slug = models.SlugField(_("slug"), unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
     title = models.CharField(_("title"), max_length=250)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     minutes = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=0)

@@ -128,8 +128,10 @@ class ParsedCourse:
     resources: list[dict]
 
 
-def _slug(value, path, line, what="slug"):
+def _slug(value, path, line, what="slug", max_length=50):
     value = str(value)
+    if len(value) > max_length:
+        raise ContentError(path, line, f"{what} '{value}' is longer than {max_length} characters")
     if not SLUG.match(value):
         raise ContentError(
             path, line, f"invalid {what} '{value}': use lowercase letters, digits and '-'"
@@ -276,7 +278,10 @@ def course_content_parse(base: Path) -> ParsedCourse:
                 {
                     "module": module["slug"],
                     "slug": _slug(
-                        require(lmeta, "slug", lesson_path), lesson_path, line_of(lmeta, "slug")
+                        require(lmeta, "slug", lesson_path),
+                        lesson_path,
+                        line_of(lmeta, "slug"),
+                        max_length=100,
                     ),
                     "title": require(lmeta, "title", lesson_path),
                     "order": _int(lmeta, "order", lesson_path),
@@ -331,7 +336,9 @@ def course_content_parse(base: Path) -> ParsedCourse:
             )
         resources.append(
             {
-                "slug": _slug(require(item, "slug", resources_path), resources_path, line),
+                "slug": _slug(
+                    require(item, "slug", resources_path), resources_path, line, max_length=120
+                ),
                 "kind": kind,
                 "module": module_slug or None,
                 "title": require(item, "title", resources_path),

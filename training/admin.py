@@ -169,3 +169,51 @@ class SigningAttemptAdmin(ReadOnlyEvidenceAdmin):
     list_display = ["trainee", "slot", "created_at", "ip_address"]
     search_fields = ["trainee__email", "slot__session__code"]
     list_select_related = ["trainee", "slot__session"]
+
+
+# --- Privacy: audit trail (read-only), erasure requests, evidence seals ------------------------
+
+from training.models_privacy import AuditEvent, ErasureRequest, SlotEvidenceSeal  # noqa: E402
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Append-only: administrators can read the trail, never add, change or delete."""
+
+    list_display = ["created_at", "actor", "action", "object_type", "object_id", "summary"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["summary", "object_id", "actor__email"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "status", "requested_at", "decided_at", "decided_by"]
+    list_filter = ["status"]
+    readonly_fields = ["user", "status", "requested_at", "decided_at", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SlotEvidenceSeal)
+class SlotEvidenceSealAdmin(admin.ModelAdmin):
+    list_display = ["slot", "chain_head", "links", "sealed_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

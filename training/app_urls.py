@@ -80,4 +80,5 @@ urlpatterns = [
     ),
     path("", include("training.urls_attendance")),
     path("", include("training.documents.urls")),
+    path("", include("training.privacy.urls")),
 ]

@@ -330,3 +330,4 @@ class CalendarToken(models.Model):
 
 from training.models_attendance import *  # noqa: E402,F401,F403
 from training.models_documents import *  # noqa: E402,F401,F403
+from training.models_privacy import *  # noqa: E402,F401,F403

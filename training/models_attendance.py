@@ -194,6 +194,14 @@ class AttendanceSignature(models.Model):
     def __str__(self):
         return f"{self.trainee} — {self.slot} — {self.get_status_display()}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Attendance signatures are append-only: record a correction.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Attendance signatures are never deleted.")
+
     @property
     def current_status(self) -> str:
         """The status after corrections (when annotated by ``with_effective_status``)."""
@@ -202,14 +210,6 @@ class AttendanceSignature(models.Model):
     @property
     def current_status_label(self) -> str:
         return str(self.Status(self.current_status).label)
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Attendance signatures are append-only: record a correction.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Attendance signatures are never deleted.")
 
 
 class AttendanceCorrection(models.Model):

@@ -290,10 +290,10 @@ def attendance_paper(request, pk: int, slot_pk: int):
     session, slot = _managed_slot(request, pk, slot_pk)
     form = PaperSignatureForm(request.POST, request.FILES, trainees=_enrolled_trainees(session))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return _back_to_console(session, slot)
+        return HttpResponse(
+            _("The form was altered or incomplete: choose a trainee and a scanned sheet."),
+            status=400,
+        )
     ip, agent = _client(request)
     try:
         services.paper_signature_record(

@@ -294,3 +294,8 @@ def test_the_case_list_query_count_does_not_grow_with_cases(trainee_client, guid
         case.slug = f"{case.slug}-copie"
         case.save()
     assert count_queries(trainee_client, url) == small
+
+
+def test_the_walk_only_answers_get_requests(trainee_client, guide):
+    assert trainee_client.post(WALK).status_code == 405
+    assert trainee_client.post(reverse("boussole:fiche_pdf")).status_code == 405

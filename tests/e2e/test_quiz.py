@@ -43,6 +43,8 @@ def test_trainee_takes_a_module_check_gets_one_wrong_and_reads_the_feedback(page
     quiz = Quiz.objects.get(module=module, kind=Quiz.Kind.MODULE)
 
     page.goto(module.get_absolute_url())
+    page.locator("#h-module-quiz").scroll_into_view_if_needed()
+    check_accessibility(page, "quiz-module-page")
     page.get_by_role("link", name="Quiz du module").click()
     assert page.get_by_role("heading", level=1).inner_text() == quiz.title
     page.get_by_role("button", name="Commencer le quiz").click()
@@ -72,6 +74,13 @@ def test_trainee_takes_a_module_check_gets_one_wrong_and_reads_the_feedback(page
     page.get_by_role("link", name="Mes résultats").first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Mes résultats"
     check_accessibility(page, "quiz-my-results")
+    page.goto("/quiz/")
+    assert page.get_by_text("Meilleur score").first.is_visible()
+    check_accessibility(page, "quiz-list")
+    page.goto(quiz.get_absolute_url())
+    check_accessibility(page, "quiz-detail")
+    page.goto("/tableau-de-bord/")
+    check_accessibility(page, "quiz-dashboard-trainee")
 
 
 def test_a_missing_answer_keeps_the_other_answers_and_names_the_question(page, loaded):

@@ -92,3 +92,31 @@ def test_trainer_presents_with_the_keyboard_and_downloads_the_handout(page, tmp_
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     assert path.read_bytes().startswith(b"%PDF-")
+
+
+def test_a_trainee_views_the_slides_and_downloads_their_documents(page, tmp_path):
+    content_load()
+    session, _trainer, (trainee,) = attested_session(trainees=1)
+    module = Module.objects.order_by("number").first()
+
+    login(page, trainee.email, DEFAULT_PASSWORD)
+    page.goto(module.get_absolute_url())
+    assert page.get_by_role("link", name="Vue présentateur").count() == 0
+    page.get_by_role("link", name="Ouvrir le diaporama").click()
+    page.locator("[data-counter]").filter(has_text="1 / ").wait_for()
+    page.keyboard.press("ArrowRight")
+    page.locator("[data-counter]").filter(has_text="2 / ").wait_for()
+    assert page.get_by_text("Notes de l'orateur").count() == 0
+    assert page.get_by_role("link", name="Vue présentateur").count() == 0
+
+    page.goto("/tableau-de-bord/")
+    panel = page.locator(".documents-panel")
+    panel.get_by_role("heading", name="Mes documents de session").wait_for()
+    check_accessibility(page, "dashboard-trainee-documents")
+    with page.expect_download(timeout=60_000) as download_info:
+        panel.get_by_role("link", name="Certificat de réalisation").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF-")

@@ -50,7 +50,9 @@ def test_load_creates_quizzes_then_reports_them_unchanged(base):
 
 def test_an_edit_updates_by_key_and_removed_items_disappear(base):
     content_load(base=base)
-    choice_id = Choice.objects.get(question__quiz__slug="quiz-essai", question__key="q01", key="a").pk
+    choice_id = Choice.objects.get(
+        question__quiz__slug="quiz-essai", question__key="q01", key="a"
+    ).pk
     replace_in(base / "quizzes/module-1.yaml", "Qui est tenu au secret ?", "Qui est tenu ?")
     path = base / "quizzes/module-1.yaml"
     text = path.read_text(encoding="utf-8")

@@ -83,9 +83,7 @@ def test_concurrent_and_repeated_submissions_record_exactly_one_signature_each(t
 
     with threads_database(tmp_path):
         threads = [
-            threading.Thread(target=submit, args=(client,))
-            for client in clients
-            for _ in range(2)
+            threading.Thread(target=submit, args=(client,)) for client in clients for _ in range(2)
         ]
         for thread in threads:
             thread.start()

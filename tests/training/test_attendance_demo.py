@@ -24,9 +24,12 @@ def test_seed_demo_signs_and_attests_the_finished_session_idempotently(course_lo
     assert records.filter(status="absent").count() == 1
     assert records.filter(method="papier").count() == 1
     assert records.filter(method="trace").count() > enrolled * len(slots) * 0.8
-    assert AttendanceCorrection.objects.filter(
-        signature__slot__session=session, new_status="retard"
-    ).count() == 1
+    assert (
+        AttendanceCorrection.objects.filter(
+            signature__slot__session=session, new_status="retard"
+        ).count()
+        == 1
+    )
     images = set(records.filter(method="trace").values_list("evidence_sha256", flat=True))
     assert len(images) == records.filter(method="trace").count()  # no two identical signatures
     fingerprint = attendance.evidence_fingerprint(session=session)

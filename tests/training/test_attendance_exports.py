@@ -29,19 +29,25 @@ def recorded():
     """A session whose morning is signed (drawn, typed, paper), marked and attested."""
     session, slot, trainer, people = attendance_session(trainees=5, open_slot=True)
     drawn, typed, paper, late, absent = people
-    drawn.first_name, drawn.last_name, drawn.organisation = "=HYPERLINK(\"x\")", "Dupont", "@SUM(A1)"
+    drawn.first_name, drawn.last_name, drawn.organisation = '=HYPERLINK("x")', "Dupont", "@SUM(A1)"
     drawn.save()
     late.organisation = "+33 1 23 45 67 89"
     late.save()
-    services.signature_record(slot=slot, trainee=drawn, code=_code(slot), image_data=signature_png())
+    services.signature_record(
+        slot=slot, trainee=drawn, code=_code(slot), image_data=signature_png()
+    )
     services.signature_record(
         slot=slot, trainee=typed, code=_code(slot), typed_name=typed.get_full_name(), certified=True
     )
-    services.paper_signature_record(slot=slot, trainee=paper, scan=b"%PDF-1.4\n%%EOF", recorded_by=trainer)
+    services.paper_signature_record(
+        slot=slot, trainee=paper, scan=b"%PDF-1.4\n%%EOF", recorded_by=trainer
+    )
     signed = services.signature_record(
         slot=slot, trainee=late, code=_code(slot), image_data=signature_png()
     )
-    services.signature_correct(signature=signed, author=trainer, new_status="retard", reason="9 h 50")
+    services.signature_correct(
+        signature=signed, author=trainer, new_status="retard", reason="9 h 50"
+    )
     services.slot_close_and_attest(slot=slot, trainer=trainer, image_data=signature_png())
     return session, slot, trainer, people
 
@@ -65,19 +71,28 @@ def test_csv_export_has_bom_semicolons_and_matches_the_database(client, administ
     assert body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     header, data = rows[0], rows[1:]
-    assert header[:4] == ["Référence de la session", "Intitulé de la session", "Date", "Demi-journée"]
+    assert header[:4] == [
+        "Référence de la session",
+        "Intitulé de la session",
+        "Date",
+        "Demi-journée",
+    ]
     slots = list(session.slots.order_by("date", "period"))
     assert len(data) == len(slots) * len(people)
     by_key = {(row[2], row[3], row[8]): row for row in data}
     for slot in slots:
         for person in people:
-            row = by_key[(slot.date.strftime("%d/%m/%Y"), str(slot.get_period_display()), person.email)]
+            row = by_key[
+                (slot.date.strftime("%d/%m/%Y"), str(slot.get_period_display()), person.email)
+            ]
             assert row[0] == session.code
             assert row[4] == slot.start_time.strftime("%H:%M")
             assert row[5] == slot.end_time.strftime("%H:%M")
             assert row[6] == f"{Decimal(slot.duration_minutes) / 60:.2f}".replace(".", ",")
             assert row[10] == _db_status(slot, person)
-    morning_rows = [row for row in data if row[2] == morning.date.strftime("%d/%m/%Y") and row[3] == "Matin"]
+    morning_rows = [
+        row for row in data if row[2] == morning.date.strftime("%d/%m/%Y") and row[3] == "Matin"
+    ]
     assert {row[13] for row in morning_rows} == {trainer.get_full_name()}
     drawn = next(row for row in morning_rows if row[8] == people[0].email)
     record = AttendanceSignature.objects.get(slot=morning, trainee=people[0])
@@ -115,7 +130,9 @@ def test_xlsx_export_has_two_sheets_matching_the_database(client, administrator,
     slots = list(session.slots.order_by("date", "period"))
     assert len(rows_sheet) - 1 == len(slots) * len(people)
     for row in rows_sheet[1:]:
-        slot = next(s for s in slots if s.date == row[2].date() and str(s.get_period_display()) == row[3])
+        slot = next(
+            s for s in slots if s.date == row[2].date() and str(s.get_period_display()) == row[3]
+        )
         person = next(p for p in people if p.email == row[8])
         assert row[10] == _db_status(slot, person)
         assert row[6] == pytest.approx(slot.duration_minutes / 60)
@@ -171,7 +188,9 @@ def test_the_export_page_refuses_an_unknown_format(client, administrator):
 def test_the_command_writes_csv_and_xlsx(tmp_path, recorded):
     session, morning, trainer, people = recorded
     out = tmp_path / "emargement.csv"
-    call_command("export_attendance", "--format", "csv", "--session", session.code, "--out", str(out))
+    call_command(
+        "export_attendance", "--format", "csv", "--session", session.code, "--out", str(out)
+    )
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
@@ -198,18 +217,46 @@ def test_the_command_writes_csv_and_xlsx(tmp_path, recorded):
 
 def test_the_command_rejects_unknown_sessions_and_bad_dates(tmp_path):
     with pytest.raises(CommandError):
-        call_command("export_attendance", "--format", "csv", "--session", "NOPE", "--out", str(tmp_path / "x"))
-    with pytest.raises(CommandError):
-        call_command("export_attendance", "--format", "csv", "--since", "31/12/2026", "--out", str(tmp_path / "x"))
+        call_command(
+            "export_attendance",
+            "--format",
+            "csv",
+            "--session",
+            "NOPE",
+            "--out",
+            str(tmp_path / "x"),
+        )
     with pytest.raises(CommandError):
         call_command(
-            "export_attendance", "--format", "csv", "--since", "2026-02-02", "--until", "2026-01-01", "--out", str(tmp_path / "x")
+            "export_attendance",
+            "--format",
+            "csv",
+            "--since",
+            "31/12/2026",
+            "--out",
+            str(tmp_path / "x"),
+        )
+    with pytest.raises(CommandError):
+        call_command(
+            "export_attendance",
+            "--format",
+            "csv",
+            "--since",
+            "2026-02-02",
+            "--until",
+            "2026-01-01",
+            "--out",
+            str(tmp_path / "x"),
         )
 
 
 def test_exports_are_for_administrators_only(client, recorded):
     session, morning, trainer, people = recorded
     client.force_login(trainer)
-    assert client.get(reverse("training:attendance_export"), {"telecharger": "csv"}).status_code == 403
+    assert (
+        client.get(reverse("training:attendance_export"), {"telecharger": "csv"}).status_code == 403
+    )
     client.force_login(UserFactory(role="Stagiaire"))
-    assert client.get(reverse("training:attendance_export"), {"telecharger": "csv"}).status_code == 403
+    assert (
+        client.get(reverse("training:attendance_export"), {"telecharger": "csv"}).status_code == 403
+    )

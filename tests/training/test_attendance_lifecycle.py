@@ -95,7 +95,9 @@ def test_another_trainer_cannot_open_or_attest_the_half_day():
 def test_the_trainer_attests_with_a_typed_name_only_when_certified():
     session, slot, trainer, people = attendance_session(open_slot=True)
     with pytest.raises(ValidationError):
-        services.slot_close_and_attest(slot=slot, trainer=trainer, typed_name=trainer.get_full_name())
+        services.slot_close_and_attest(
+            slot=slot, trainer=trainer, typed_name=trainer.get_full_name()
+        )
     assert SlotAttendance.objects.get(slot=slot).is_open
     services.slot_close_and_attest(
         slot=slot, trainer=trainer, typed_name=trainer.get_full_name(), certified=True
@@ -119,9 +121,13 @@ def test_the_trainer_marks_absent_late_or_excused_with_a_reason():
 def test_a_mark_needs_a_reason_and_a_markable_status():
     session, slot, trainer, (trainee,) = attendance_session(trainees=1, open_slot=True)
     with pytest.raises(ValidationError):
-        services.status_mark(slot=slot, trainee=trainee, status=Status.ABSENT, reason=" ", author=trainer)
+        services.status_mark(
+            slot=slot, trainee=trainee, status=Status.ABSENT, reason=" ", author=trainer
+        )
     with pytest.raises(ValidationError):
-        services.status_mark(slot=slot, trainee=trainee, status=Status.PRESENT, reason="x", author=trainer)
+        services.status_mark(
+            slot=slot, trainee=trainee, status=Status.PRESENT, reason="x", author=trainer
+        )
     assert not AttendanceSignature.objects.exists()
 
 
@@ -171,7 +177,9 @@ def test_a_correction_needs_a_reason_and_a_trainer_of_the_session():
     session, slot, trainer, (trainee,) = attendance_session(trainees=1, open_slot=True)
     signed = _sign(slot, trainee)
     with pytest.raises(ValidationError):
-        services.signature_correct(signature=signed, author=trainer, new_status=Status.ABSENT, reason="")
+        services.signature_correct(
+            signature=signed, author=trainer, new_status=Status.ABSENT, reason=""
+        )
     with pytest.raises(ValidationError):
         services.signature_correct(
             signature=signed,
@@ -209,7 +217,11 @@ def test_the_database_refuses_a_second_record_for_the_same_trainee_and_half_day(
     _sign(slot, trainee)
     with pytest.raises(IntegrityError), transaction.atomic():
         AttendanceSignature.objects.create(
-            slot=slot, trainee=trainee, status=Status.ABSENT, method="formateur", recorded_by=trainer
+            slot=slot,
+            trainee=trainee,
+            status=Status.ABSENT,
+            method="formateur",
+            recorded_by=trainer,
         )
 
 
@@ -253,7 +265,10 @@ def test_a_paper_signature_stores_the_checked_scan():
             services.paper_signature_record(slot=slot, trainee=bad, scan=data, recorded_by=trainer)
     with pytest.raises(ValidationError) as caught:
         services.paper_signature_record(
-            slot=slot, trainee=bad, scan=b"%PDF-" + b"0" * services.SCAN_MAX_BYTES, recorded_by=trainer
+            slot=slot,
+            trainee=bad,
+            scan=b"%PDF-" + b"0" * services.SCAN_MAX_BYTES,
+            recorded_by=trainer,
         )
     assert caught.value.code == "too_large"
     assert not AttendanceSignature.objects.filter(trainee=bad).exists()
@@ -279,7 +294,9 @@ def test_attended_hours_count_present_and_late_half_days_after_corrections():
     )
     _sign(morning, full)
     _sign(morning, late)
-    services.status_mark(slot=morning, trainee=late, status=Status.LATE, reason="9 h 20", author=trainer)
+    services.status_mark(
+        slot=morning, trainee=late, status=Status.LATE, reason="9 h 20", author=trainer
+    )
     signed = _sign(morning, corrected)
     services.slot_close_and_attest(slot=morning, trainer=trainer, image_data=signature_png())
     services.signature_correct(
@@ -293,9 +310,10 @@ def test_attended_hours_count_present_and_late_half_days_after_corrections():
         absent.pk: Decimal("0.00"),
         corrected.pk: Decimal("0.00"),
     }
-    assert attendance.planned_hours(session=session) == Decimal(
-        sum(s.duration_minutes for s in session.slots.all())
-    ) / 60
+    assert (
+        attendance.planned_hours(session=session)
+        == Decimal(sum(s.duration_minutes for s in session.slots.all())) / 60
+    )
 
 
 def test_attended_hours_lists_every_enrolled_trainee_even_without_records():

@@ -40,7 +40,11 @@ def test_the_signed_sheet_lists_every_trainee_the_times_and_the_trainer(tmp_path
             slot=slot, trainee=person, code=code, image_data=signature_png()
         )
     services.signature_record(
-        slot=slot, trainee=people[4], code=code, typed_name=people[4].get_full_name(), certified=True
+        slot=slot,
+        trainee=people[4],
+        code=code,
+        typed_name=people[4].get_full_name(),
+        certified=True,
     )
     services.signature_correct(
         signature=records[people[1].pk], author=trainer, new_status="retard", reason="9 h 45"

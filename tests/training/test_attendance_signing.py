@@ -220,7 +220,10 @@ def test_the_code_accepts_the_current_and_the_previous_step_only():
     secret = "s" * 64
     now = datetime.datetime(2026, 3, 2, 9, 30, 30, tzinfo=datetime.UTC)
     step = attendance.code_step(now=now)
-    codes = {offset: attendance.code_for_step(secret=secret, step=step + offset) for offset in range(-3, 3)}
+    codes = {
+        offset: attendance.code_for_step(secret=secret, step=step + offset)
+        for offset in range(-3, 3)
+    }
     assert attendance.code_is_valid(secret=secret, code=codes[0], now=now)
     assert attendance.code_is_valid(secret=secret, code=codes[-1], now=now)
     for offset in (-3, -2, 1, 2):
@@ -232,8 +235,12 @@ def test_the_code_changes_every_minute_and_expires_after_two():
     secret = "another-secret"
     start = datetime.datetime(2026, 3, 2, 9, 0, 5, tzinfo=datetime.UTC)
     code = attendance.code_current(secret=secret, now=start)
-    assert attendance.code_is_valid(secret=secret, code=code, now=start + datetime.timedelta(seconds=54))
-    assert attendance.code_is_valid(secret=secret, code=code, now=start + datetime.timedelta(seconds=70))
+    assert attendance.code_is_valid(
+        secret=secret, code=code, now=start + datetime.timedelta(seconds=54)
+    )
+    assert attendance.code_is_valid(
+        secret=secret, code=code, now=start + datetime.timedelta(seconds=70)
+    )
     assert not attendance.code_is_valid(
         secret=secret, code=code, now=start + datetime.timedelta(seconds=125)
     )

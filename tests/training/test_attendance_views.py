@@ -32,7 +32,14 @@ def opened():
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("anonymous", 302), ("trainee", 200), ("outsider", 404), ("trainer", 200), ("other_trainer", 404), ("admin", 200)],
+    [
+        ("anonymous", 302),
+        ("trainee", 200),
+        ("outsider", 404),
+        ("trainer", 200),
+        ("other_trainer", 404),
+        ("admin", 200),
+    ],
 )
 def test_the_attendance_tab_follows_the_session_scope(client, administrator, who, expected):
     session, slot, trainer, (trainee, *_) = attendance_session(trainees=1)
@@ -113,7 +120,9 @@ def test_opening_on_another_day_shows_the_refusal(client):
 
 def test_the_console_lists_who_signed(client, opened):
     session, slot, trainer, (signer, other, third) = opened
-    services.signature_record(slot=slot, trainee=signer, code=_code(slot), image_data=signature_png())
+    services.signature_record(
+        slot=slot, trainee=signer, code=_code(slot), image_data=signature_png()
+    )
     client.force_login(trainer)
     data = json.loads(
         client.get(reverse("training:attendance_console_state", args=[session.pk, slot.pk])).content
@@ -177,7 +186,9 @@ def test_the_trainer_uploads_a_paper_signature(client, opened):
     url = reverse("training:attendance_paper", args=[session.pk, slot.pk])
     scan = SimpleUploadedFile("feuille.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     assert client.post(url, {"trainee": trainee.pk, "scan": scan}).status_code == 302
-    fake = SimpleUploadedFile("feuille.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "feuille.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
     response = client.post(url, {"trainee": other.pk, "scan": fake}, follow=True)
     assert "PDF, PNG ou JPEG" in response.content.decode()
     assert list(AttendanceSignature.objects.values_list("trainee", "method")) == [
@@ -276,7 +287,9 @@ def test_the_trainee_signs_with_a_typed_name(client, opened):
         ({"signature": "", "typed_name": ""}, "tracez votre signature"),
     ],
 )
-def test_a_refused_signature_shows_a_french_error_and_records_nothing(client, opened, data, message):
+def test_a_refused_signature_shows_a_french_error_and_records_nothing(
+    client, opened, data, message
+):
     session, slot, trainer, (trainee, *_) = opened
     client.force_login(trainee)
     payload = {"code": _code(slot), "signature": _data_url(signature_png()), **data}
@@ -321,10 +334,86 @@ def test_sign_home_redirects_to_the_only_open_half_day(client, opened):
 
 def test_a_trainee_sees_only_their_own_evidence(client, opened):
     session, slot, trainer, (first, second, *_) = opened
-    mine = services.signature_record(slot=slot, trainee=first, code=_code(slot), image_data=signature_png())
+    mine = services.signature_record(
+        slot=slot, trainee=first, code=_code(slot), image_data=signature_png()
+    )
     theirs = services.signature_record(
         slot=slot, trainee=second, code=_code(slot), image_data=signature_png()
     )
     client.force_login(first)
-    assert client.get(reverse("training:attendance_evidence", args=[session.pk, mine.pk])).status_code == 200
-    assert client.get(reverse("training:attendance_evidence", args=[session.pk, theirs.pk])).status_code == 404
+    assert (
+        client.get(reverse("training:attendance_evidence", args=[session.pk, mine.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            reverse("training:attendance_evidence", args=[session.pk, theirs.pk])
+        ).status_code
+        == 404
+    )
+
+
+# --- Every attendance URL × role -----------------------------------------------------------
+
+# name → (method, expected for: anonymous, trainee not enrolled, another trainer, administrator)
+URL_TABLE = {
+    "attendance_session": ("get", (302, 404, 404, 200)),
+    "attendance_sheet_pdf": ("get", (302, 403, 404, 200)),
+    "attendance_blank_pdf": ("get", (302, 403, 404, 200)),
+    "attendance_slot_open": ("post", (302, 403, 404, 302)),
+    "attendance_console": ("get", (302, 403, 404, 200)),
+    "attendance_console_state": ("get", (302, 403, 404, 200)),
+    "attendance_qr": ("get", (302, 403, 404, 200)),
+    "attendance_status_mark": ("post", (302, 403, 404, 400)),
+    "attendance_paper": ("post", (302, 403, 404, 400)),
+    "attendance_slot_close": ("get", (302, 403, 404, 200)),
+    "attendance_signature_correct": ("get", (302, 403, 404, 200)),
+    "attendance_evidence": ("get", (302, 404, 404, 200)),
+    "attendance_sign_home": ("get", (302, 200, 200, 200)),
+    "attendance_sign": ("get", (302, 404, 404, 404)),
+    "attendance_export": ("get", (302, 403, 403, 200)),
+}
+
+
+def _url_args(name, session, slot, record):
+    if name in {"attendance_signature_correct", "attendance_evidence"}:
+        return [session.pk, record.pk]
+    if name == "attendance_sign":
+        return [slot.pk]
+    if name in {"attendance_sign_home", "attendance_export"}:
+        return []
+    if name in {"attendance_session", "attendance_sheet_pdf", "attendance_blank_pdf"}:
+        return [session.pk]
+    return [session.pk, slot.pk]
+
+
+@pytest.mark.parametrize("name", URL_TABLE)
+@pytest.mark.parametrize(
+    "index,who", list(enumerate([None, "Stagiaire", "Formateur", "Administrateur"]))
+)
+def test_every_attendance_url_answers_each_role(client, name, index, who):
+    session, slot, trainer, (trainee,) = attendance_session(trainees=1, open_slot=True)
+    record = services.signature_record(
+        slot=slot, trainee=trainee, code=_code(slot), image_data=signature_png()
+    )
+    if who is not None:
+        client.force_login(UserFactory(role=who))
+    method, expected = URL_TABLE[name]
+    url = reverse(f"training:{name}", args=_url_args(name, session, slot, record))
+    response = getattr(client, method)(url)
+    assert response.status_code == expected[index]
+
+
+def test_every_attendance_url_is_in_the_role_table():
+    from training import urls_attendance
+
+    assert {p.name for p in urls_attendance.urlpatterns} == set(URL_TABLE)
+
+
+def test_post_only_actions_refuse_get(client, opened):
+    session, slot, trainer, people = opened
+    client.force_login(trainer)
+    for name in ("attendance_slot_open", "attendance_status_mark", "attendance_paper"):
+        assert (
+            client.get(reverse(f"training:{name}", args=[session.pk, slot.pk])).status_code == 405
+        )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from modules.models import Slide
+from modules.models import Module, Slide
 from tests.factories import attested_session
 from training.documents import services
 from training.models_attendance import AttendanceCorrection, AttendanceSignature
@@ -28,7 +28,8 @@ def renders(monkeypatch):
 
 
 @pytest.fixture
-def finished(course_loaded):
+def finished(db):
+    """A finished session (on the real course when loaded, else on a minimal one)."""
     return attested_session(trainees=2)
 
 
@@ -82,6 +83,10 @@ def test_a_change_of_course_content_regenerates_the_bibliography(finished, rende
     from modules.models import Resource
 
     session, _trainer, _trainees = finished
+    Resource.objects.get_or_create(
+        slug="ouvrage-de-reference",
+        defaults={"kind": "bibliography", "course": session.course, "title": "Un ouvrage"},
+    )
     services.document_get(session=session, kind="bibliography")
     services.document_get(session=session, kind="bibliography")
     assert len(renders) == 1
@@ -106,9 +111,14 @@ def test_the_slide_fingerprint_covers_the_slides(finished, monkeypatch):
     from training.documents.registry import KINDS
 
     session, _trainer, _trainees = finished
+    module = session.course.modules.order_by("number").first() or Module.objects.create(
+        course=session.course, number=1, slug="module-essai", title="Module d'essai"
+    )
+    slide, _created = Slide.objects.get_or_create(
+        module=module, order=1, defaults={"title": "Essai", "html": "<p>Essai</p>"}
+    )
     before = services._inputs(KINDS["handout"], SessionData(session), None)[0]
-    slide = Slide.objects.filter(module__course=session.course).order_by("pk").first()
-    slide.html = slide.html.replace("</li>", " (mis à jour)</li>", 1) + "<p>Ajout</p>"
+    slide.html += "<p>Ajout</p>"
     slide.save()
     after = services._inputs(KINDS["handout"], SessionData(session), None)[0]
     assert before != after

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def finished(course_loaded):
+def finished(db):
+    """A finished session (on the real course when loaded, else on a minimal one)."""
     return attested_session(trainees=2)
 
 
@@ -200,9 +201,7 @@ def test_a_trainee_cannot_reach_anyone_elses_documents(client, finished, light):
     assert light == []
 
 
-def test_certificate_and_attestation_wait_for_the_attested_end_of_the_session(
-    client, course_loaded, light
-):
+def test_certificate_and_attestation_wait_for_the_attested_end_of_the_session(client, db, light):
     session, _trainer, (trainee,) = attested_session(trainees=1, attest=False)
     client.force_login(trainee)
     assert client.get(_mine(session, "convocation")).status_code == 200

@@ -20,6 +20,13 @@ def fr_html_filter(value):
     return french_html(str(value or ""))
 
 
+@register.filter(name="oneline")
+def oneline_filter(value):
+    """Join the lines of an address with commas (« 12 rue X\n69002 Lyon » → one line)."""
+    lines = [line.strip(" ,") for line in str(value or "").splitlines()]
+    return ", ".join(line for line in lines if line)
+
+
 @register.filter(name="citation")
 def citation_filter(value):
     """Tidy a rendered citation: French spacing, no « ., » where two fields meet."""

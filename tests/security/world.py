@@ -1,0 +1,196 @@
+"""One small world for the security tests: two sessions, six roles and owned objects.
+
+``world_build()`` needs the real course (the ``course_loaded`` fixture) for modules, quizzes
+and the boussole. Session A is run by ``trainer`` and has ``trainee`` enrolled; session B is
+run by ``other_trainer`` and has ``other_trainee`` enrolled.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from tests.factories import (
+    EnrolmentFactory,
+    SessionFactory,
+    UserFactory,
+    signature_png,
+)
+
+ROLES = ("anonymous", "trainee", "other_trainee", "trainer", "other_trainer", "admin")
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    session: object = None
+    other_session: object = None
+    slot: object = None
+    enrolment: object = None
+    other_enrolment: object = None
+    signature: object = None
+    other_signature: object = None
+    attempt: object = None
+    other_attempt: object = None
+    resource: object = None
+    quiz: object = None
+    module: object = None
+    lesson: object = None
+    case: object = None
+    token: object = None
+    other_token: object = None
+
+
+def _signature(slot, trainee):
+    from training.models_attendance import AttendanceSignature
+
+    return AttendanceSignature.objects.create(
+        slot=slot,
+        trainee=trainee,
+        status="present",
+        method="trace",
+        signed_at=slot.starts_at,
+        evidence_file=ContentFile(signature_png(), name="signature.png"),
+        evidence_sha256="0" * 64,
+        recorded_by=trainee,
+    )
+
+
+def world_build(**names) -> World:
+    """Build the world; ``names`` may override user fields per role (e.g. for XSS tests)."""
+    from boussole.models import Case
+    from modules.models import Lesson
+    from quizzes import services as quiz_services
+    from quizzes.models import Quiz
+    from training import services
+    from training.models import CalendarToken
+
+    world = World()
+    roles = {
+        "trainee": "Stagiaire",
+        "other_trainee": "Stagiaire",
+        "trainer": "Formateur",
+        "other_trainer": "Formateur",
+        "admin": "Administrateur",
+    }
+    for key, group in roles.items():
+        world.users[key] = UserFactory(role=group, **names.get(key, {}))
+    world.users["anonymous"] = None
+    start = timezone.localdate()
+    dates = [start, start + datetime.timedelta(days=1)]
+    world.session = SessionFactory(
+        dates=dates, trainers=[world.users["trainer"]], **names.get("session", {})
+    )
+    world.other_session = SessionFactory(
+        dates=[d + datetime.timedelta(days=3) for d in dates],
+        trainers=[world.users["other_trainer"]],
+    )
+    world.enrolment = EnrolmentFactory(session=world.session, trainee=world.users["trainee"])
+    world.other_enrolment = EnrolmentFactory(
+        session=world.other_session, trainee=world.users["other_trainee"]
+    )
+    world.slot = world.session.slots.order_by("date", "period").first()
+    other_slot = world.other_session.slots.order_by("date", "period").first()
+    world.signature = _signature(world.slot, world.users["trainee"])
+    world.other_signature = _signature(other_slot, world.users["other_trainee"])
+    world.resource = services.session_resource_create(
+        session=world.session, kind="link", title="Lien", url="https://exemple.fr/"
+    )
+    world.quiz = Quiz.objects.filter(is_active=True).order_by("pk").first()
+    world.attempt = quiz_services.attempt_start(user=world.users["trainee"], quiz=world.quiz)
+    world.other_attempt = quiz_services.attempt_start(
+        user=world.users["other_trainee"], quiz=world.quiz
+    )
+    world.lesson = Lesson.objects.select_related("module").order_by("pk").first()
+    world.module = world.lesson.module
+    world.case = Case.objects.order_by("pk").first()
+    world.token = CalendarToken.objects.create(user=world.users["trainee"])
+    world.other_token = CalendarToken.objects.create(user=world.users["other_trainee"])
+    return world
+
+
+def url_kwargs(world: World) -> dict[str, dict]:
+    """Return the keyword arguments of every named URL that takes some, for session A."""
+    s, slot = world.session.pk, world.slot.pk
+    return {
+        "password_reset_confirm": {"uidb64": "MQ", "token": "abc-def"},
+        "training:session_detail": {"pk": s},
+        "training:session_update": {"pk": s},
+        "training:session_duplicate": {"pk": s},
+        "training:session_cancel": {"pk": s},
+        "training:session_ics": {"pk": s},
+        "training:session_calendar_month": {"year": 2026, "month": 3},
+        "training:slot_update": {"pk": s, "slot_pk": slot},
+        "training:session_trainees": {"pk": s},
+        "training:enrolment_create": {"pk": s},
+        "training:enrolment_import": {"pk": s},
+        "training:enrolment_remove": {"pk": s, "enrolment_pk": world.enrolment.pk},
+        "training:convocation_resend": {"pk": s, "enrolment_pk": world.enrolment.pk},
+        "training:session_resources": {"pk": s},
+        "training:session_resource_create": {"pk": s},
+        "training:session_resource_delete": {"pk": s, "resource_pk": world.resource.pk},
+        "training:calendar_feed_ics": {"token": world.token.token},
+        "training:attendance_session": {"pk": s},
+        "training:attendance_sheet_pdf": {"pk": s},
+        "training:attendance_blank_pdf": {"pk": s},
+        "training:attendance_slot_open": {"pk": s, "slot_pk": slot},
+        "training:attendance_console": {"pk": s, "slot_pk": slot},
+        "training:attendance_console_state": {"pk": s, "slot_pk": slot},
+        "training:attendance_qr": {"pk": s, "slot_pk": slot},
+        "training:attendance_status_mark": {"pk": s, "slot_pk": slot},
+        "training:attendance_paper": {"pk": s, "slot_pk": slot},
+        "training:attendance_slot_close": {"pk": s, "slot_pk": slot},
+        "training:attendance_signature_correct": {"pk": s, "signature_pk": world.signature.pk},
+        "training:attendance_evidence": {"pk": s, "signature_pk": world.signature.pk},
+        "training:attendance_sign": {"slot_pk": slot},
+        "training:session_documents": {"pk": s},
+        "training:session_document": {"pk": s, "kind": "bibliographie"},
+        "training:session_trainee_document": {
+            "pk": s,
+            "kind": "convocation",
+            "trainee_pk": world.users["trainee"].pk,
+        },
+        "training:session_documents_zip": {"pk": s, "which": "certificats"},
+        "training:my_document": {"pk": s, "kind": "convocation"},
+        "modules:module_detail": {"slug": world.module.slug},
+        "modules:lesson_detail": {"module_slug": world.module.slug, "slug": world.lesson.slug},
+        "modules:lesson_mark_read": {"module_slug": world.module.slug, "slug": world.lesson.slug},
+        "modules:slides_present": {"slug": world.module.slug},
+        "modules:slides_presenter": {"slug": world.module.slug},
+        "quizzes:attempt_take": {"pk": world.attempt.pk},
+        "quizzes:attempt_result": {"pk": world.attempt.pk},
+        "quizzes:learning_gain_export": {"fmt": "csv"},
+        "quizzes:quiz_results": {"slug": world.quiz.slug},
+        "quizzes:quiz_results_export": {"slug": world.quiz.slug, "fmt": "xlsx"},
+        "quizzes:quiz_detail": {"slug": world.quiz.slug},
+        "quizzes:attempt_start": {"slug": world.quiz.slug},
+        "boussole:case_detail": {"slug": world.case.slug},
+        "boussole:case_projection": {"slug": world.case.slug},
+    }
+
+
+def url_names() -> list[str]:
+    """Every named URL of the project, with its namespace (``training:session_detail``)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    names: set[str] = set()
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+                walk(entry.url_patterns, namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                names.add(prefix + entry.name)
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(n for n in names if not n.startswith("admin:") and n != "set_language")
+
+
+def url_for(world: World, name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name, kwargs=url_kwargs(world).get(name, {}))

@@ -1,0 +1,160 @@
+"""Signal receivers: audit events for enrolments, corrections, attestations, documents and
+role changes, and the evidence seal kept current. Senders are lazy model labels, so this
+module imports no model at import time.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_save
+
+from training.privacy.audit import audit_record, current_actor
+
+
+def _enrolment_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    from training.models import Enrolment
+    from training.models_privacy import AuditEvent
+
+    if raw:
+        return
+    if not created and update_fields is not None and "status" not in update_fields:
+        return
+    data = {"session": instance.session.code, "trainee_id": instance.trainee_id}
+    if instance.status == Enrolment.Status.CANCELLED:
+        if created:
+            return
+        action, summary = AuditEvent.Action.ENROLMENT_REMOVE, "Removed {trainee} from {code}"
+    else:
+        action, summary = AuditEvent.Action.ENROLMENT_CREATE, "Enrolled {trainee} in {code}"
+    audit_record(
+        actor=current_actor(),
+        action=action,
+        obj=instance,
+        summary=summary.format(trainee=f"user #{instance.trainee_id}", code=instance.session.code),
+        data=data,
+    )
+
+
+def _correction_saved(sender, instance, created, raw=False, **kwargs):
+    from training.models_privacy import AuditEvent, SlotEvidenceSeal
+    from training.privacy.evidence import seal_update
+
+    if raw or not created:
+        return
+    signature = instance.signature
+    audit_record(
+        actor=instance.author,
+        action=AuditEvent.Action.ATTENDANCE_CORRECT,
+        obj=instance,
+        summary=(
+            f"Attendance of user #{signature.trainee_id} on {signature.slot} corrected: "
+            f"{instance.previous_status} → {instance.new_status}"
+        ),
+        data={
+            "session": signature.slot.session.code,
+            "slot_id": signature.slot_id,
+            "signature_id": signature.pk,
+            "previous_status": instance.previous_status,
+            "new_status": instance.new_status,
+            "reason": instance.reason,
+        },
+    )
+    if SlotEvidenceSeal.objects.filter(slot_id=signature.slot_id).exists():
+        seal_update(slot=signature.slot)
+
+
+def _signature_saved(sender, instance, created, raw=False, **kwargs):
+    """A record added to a sealed half-day (trainer's late entry) moves the seal forward."""
+    from training.models_privacy import SlotEvidenceSeal
+    from training.privacy.evidence import seal_update
+
+    if raw or not created:
+        return
+    if SlotEvidenceSeal.objects.filter(slot_id=instance.slot_id).exists():
+        seal_update(slot=instance.slot)
+
+
+def _slot_attendance_saved(sender, instance, created, raw=False, **kwargs):
+    from training.models_attendance import SlotAttendance
+    from training.models_privacy import AuditEvent, SlotEvidenceSeal
+    from training.privacy.evidence import seal_update
+
+    if raw or instance.status != SlotAttendance.Status.CLOSED or not instance.attested_by_id:
+        return
+    first_time = not SlotEvidenceSeal.objects.filter(slot_id=instance.slot_id).exists()
+    seal = seal_update(slot=instance.slot)
+    if first_time:
+        audit_record(
+            actor=instance.attested_by,
+            action=AuditEvent.Action.SLOT_ATTEST,
+            obj=instance.slot,
+            summary=f"Half-day {instance.slot} of {instance.slot.session.code} closed and attested",
+            data={
+                "session": instance.slot.session.code,
+                "slot_id": instance.slot_id,
+                "chain_head": seal.chain_head,
+                "links": seal.links,
+            },
+        )
+
+
+def _document_saved(sender, instance, created, raw=False, **kwargs):
+    from training.models_privacy import AuditEvent
+
+    if raw or not created:
+        return
+    who = f" for user #{instance.trainee_id}" if instance.trainee_id else ""
+    audit_record(
+        actor=current_actor(),
+        action=AuditEvent.Action.DOCUMENT_GENERATE,
+        obj=instance,
+        summary=f"{instance.get_kind_display()} of {instance.session.code}{who} generated",
+        data={
+            "session": instance.session.code,
+            "kind": instance.kind,
+            "trainee_id": instance.trainee_id,
+            "input_hash": instance.input_hash,
+        },
+    )
+
+
+def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    from django.contrib.auth.models import Group
+
+    from training.models import User
+    from training.models_privacy import AuditEvent
+
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # group.user_set.add(...): instance is the group, pk_set the users
+        users = list(User.objects.filter(pk__in=pk_set or ()))
+        groups = [instance.name]
+    else:
+        users = [instance]
+        groups = list(Group.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True))
+    verb = {"post_add": "added to", "post_remove": "removed from", "post_clear": "removed from"}
+    for user in users:
+        audit_record(
+            actor=current_actor(),
+            action=AuditEvent.Action.ROLE_CHANGE,
+            obj=user,
+            summary=f"User #{user.pk} {verb[action]} {', '.join(groups) or 'every group'}",
+            data={
+                "change": action.removeprefix("post_"),
+                "groups": groups,
+                "now": list(user.groups.values_list("name", flat=True)),
+            },
+        )
+
+
+post_save.connect(_enrolment_saved, sender="training.Enrolment", dispatch_uid="audit_enrolment")
+post_save.connect(
+    _correction_saved, sender="training.AttendanceCorrection", dispatch_uid="audit_correction"
+)
+post_save.connect(
+    _signature_saved, sender="training.AttendanceSignature", dispatch_uid="seal_signature"
+)
+post_save.connect(
+    _slot_attendance_saved, sender="training.SlotAttendance", dispatch_uid="audit_attest"
+)
+post_save.connect(_document_saved, sender="training.GeneratedDocument", dispatch_uid="audit_doc")
+m2m_changed.connect(_groups_changed, sender="training.User_groups", dispatch_uid="audit_groups")

@@ -1,0 +1,143 @@
+"""Retention: what the organisation stops keeping, and when.
+
+- Evidence of a session (attendance records and corrections, the trainers' attestations and
+  evidence seals, wrong signing codes, generated documents, quiz attempts taken within the
+  session, enrolments) is deleted ``RETENTION_EVIDENCE_YEARS`` years after the session's
+  last day.
+- An account not used for ``RETENTION_INACTIVE_ACCOUNT_MONTHS`` months (last login, or date
+  joined when it never logged in) and with no session within the evidence period is
+  anonymised (``user_anonymise``). Superusers are never touched.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import OrderedDict
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from training.models import Enrolment, TrainingSession, User
+from training.models_attendance import (
+    AttendanceCorrection,
+    AttendanceSignature,
+    SigningAttempt,
+    SlotAttendance,
+)
+from training.models_documents import GeneratedDocument
+from training.models_privacy import AuditEvent, SlotEvidenceSeal
+from training.privacy.audit import audit_record
+from training.privacy.services import ANONYMOUS_DOMAIN, user_anonymise
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, 28)
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def evidence_cutoff(*, today: datetime.date | None = None) -> datetime.date:
+    """Sessions whose last day is before this date are past their evidence retention."""
+    return _years_before(today or timezone.localdate(), settings.RETENTION_EVIDENCE_YEARS)
+
+
+def expired_sessions(*, today: datetime.date | None = None):
+    return TrainingSession.objects.filter(end_date__lt=evidence_cutoff(today=today))
+
+
+def inactive_accounts(*, now: datetime.datetime | None = None):
+    """Accounts to anonymise: unused for the period, no recent session, not anonymised yet."""
+    now = now or timezone.now()
+    cutoff = _months_before(now, settings.RETENTION_INACTIVE_ACCOUNT_MONTHS)
+    recent = TrainingSession.objects.filter(
+        end_date__gte=evidence_cutoff(today=timezone.localdate(now))
+    )
+    return (
+        User.objects.filter(is_superuser=False)
+        .exclude(email__endswith=f"@{ANONYMOUS_DOMAIN}")
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .exclude(enrolments__session__in=recent)
+        .exclude(sessions_trained__in=recent)
+        .distinct()
+    )
+
+
+def purge_plan(*, now: datetime.datetime | None = None) -> OrderedDict:
+    """Return, per kind, the queryset that the purge would delete or anonymise."""
+    from quizzes.models import Attempt
+
+    now = now or timezone.now()
+    sessions = expired_sessions(today=timezone.localdate(now))
+    return OrderedDict(
+        [
+            ("attendance_corrections", AttendanceCorrection.objects.filter(
+                signature__slot__session__in=sessions
+            )),
+            ("attendance_signatures", AttendanceSignature.objects.filter(
+                slot__session__in=sessions
+            )),
+            ("slot_attestations", SlotAttendance.objects.filter(slot__session__in=sessions)),
+            ("evidence_seals", SlotEvidenceSeal.objects.filter(slot__session__in=sessions)),
+            ("wrong_codes", SigningAttempt.objects.filter(slot__session__in=sessions)),
+            ("generated_documents", GeneratedDocument.objects.filter(session__in=sessions)),
+            ("quiz_attempts", Attempt.objects.filter(session__in=sessions)),
+            ("enrolments", Enrolment.objects.filter(session__in=sessions)),
+            ("inactive_accounts", inactive_accounts(now=now)),
+        ]
+    )
+
+
+def _files(queryset, *names) -> list[tuple]:
+    found = []
+    for obj in queryset:
+        for name in names:
+            value = getattr(obj, name)
+            if value:
+                found.append((value.storage, value.name))
+    return found
+
+
+def purge_expired(*, dry_run: bool = False, now: datetime.datetime | None = None) -> dict:
+    """Delete expired evidence and anonymise inactive accounts; return the counts per kind."""
+    plan = purge_plan(now=now)
+    counts = {kind: queryset.count() for kind, queryset in plan.items()}
+    if dry_run or not any(counts.values()):
+        return counts
+    with transaction.atomic():
+        files = _files(plan["attendance_signatures"], "evidence_file")
+        files += _files(plan["slot_attestations"], "attestation_image")
+        files += _files(plan["generated_documents"], "file")
+        # Queryset deletes do not call the models' append-only ``delete``; corrections go
+        # first because they protect their signatures.
+        for kind, queryset in plan.items():
+            if kind == "inactive_accounts":
+                for user in list(queryset):
+                    user_anonymise(user=user, by=None)
+            else:
+                queryset.delete()
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.RETENTION_PURGE,
+            summary="Expired evidence purged and inactive accounts anonymised",
+            data=counts,
+        )
+
+        def _delete_files():
+            for storage, name in files:
+                try:
+                    storage.delete(name)
+                except OSError:
+                    pass
+
+        transaction.on_commit(_delete_files)
+    return counts

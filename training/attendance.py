@@ -14,7 +14,6 @@ import datetime
 import hashlib
 import hmac
 import io
-import json
 from decimal import ROUND_HALF_UP, Decimal
 
 import segno
@@ -145,73 +144,17 @@ def attended_hours(
 # --- Evidence fingerprint ---------------------------------------------------------------------
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
 def evidence_fingerprint(*, session: TrainingSession) -> str:
-    """Return the SHA-256 (hex) of every attendance record of the session, in a fixed order.
+    """Return the SHA-256 (hex) of the session's evidence, built on the per-half-day chains.
 
-    It covers the slots (times, state, attestation), the signatures (status, method, server
-    time, IP, user agent, hash of the image or typed name, reason, author) and the
-    corrections; any change to the evidence changes the fingerprint printed on the sheet.
+    Each half-day's records (signatures in signing order, then corrections, then the trainer's
+    attestation) are chained by hash (``training.privacy.evidence``); the fingerprint covers
+    the half-days' times and states and the head of each chain, so any change to the evidence
+    changes the fingerprint printed on the sheet, and ``verify_evidence`` finds the half-day.
     """
-    slots = list(Slot.objects.filter(session=session).order_by("date", "period", "pk"))
-    states = {
-        state.slot_id: state for state in SlotAttendance.objects.filter(slot__session=session)
-    }
-    payload: dict = {"session": session.code, "slots": [], "signatures": [], "corrections": []}
-    for slot in slots:
-        state = states.get(slot.pk)
-        payload["slots"].append(
-            [
-                slot.pk,
-                slot.date.isoformat(),
-                slot.period,
-                slot.start_time.isoformat(),
-                slot.end_time.isoformat(),
-                state.status if state else SlotAttendance.Status.UPCOMING,
-                _iso(state.opened_at) if state else None,
-                _iso(state.closed_at) if state else None,
-                state.attested_by_id if state else None,
-                _iso(state.attested_at) if state else None,
-                state.attestation_method if state else "",
-                state.attestation_sha256 if state else "",
-            ]
-        )
-    for record in AttendanceSignature.objects.filter(slot__session=session).order_by("pk"):
-        payload["signatures"].append(
-            [
-                record.pk,
-                record.slot_id,
-                record.trainee_id,
-                record.status,
-                record.method,
-                _iso(record.signed_at),
-                record.ip_address,
-                record.user_agent,
-                record.evidence_sha256,
-                record.typed_name,
-                record.reason,
-                record.recorded_by_id,
-            ]
-        )
-    for correction in AttendanceCorrection.objects.filter(
-        signature__slot__session=session
-    ).order_by("pk"):
-        payload["corrections"].append(
-            [
-                correction.pk,
-                correction.signature_id,
-                correction.author_id,
-                correction.previous_status,
-                correction.new_status,
-                correction.reason,
-                _iso(correction.created_at),
-            ]
-        )
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    from training.privacy.evidence import session_fingerprint
+
+    return session_fingerprint(session=session)
 
 
 # --- Reads for the pages and documents ------------------------------------------------------
@@ -283,6 +226,16 @@ def open_slots_for_trainee(*, user, now: datetime.datetime | None = None) -> lis
         )
         .select_related("session")
         .order_by("start_time")
+    )
+
+
+def slot_has_attendance(*, slot: Slot) -> bool:
+    """Return whether a half-day has attendance evidence (it must not be removed or re-timed)."""
+    return (
+        AttendanceSignature.objects.filter(slot=slot).exists()
+        or SlotAttendance.objects.filter(slot=slot)
+        .exclude(status=SlotAttendance.Status.UPCOMING)
+        .exists()
     )
 
 

@@ -39,6 +39,7 @@ SIGNATURE_MAX_BYTES = 200 * 1024
 SIGNATURE_MIN_SIZE = (60, 30)
 SIGNATURE_MAX_SIZE = (2400, 1200)
 SCAN_MAX_BYTES = 5 * 1024 * 1024
+SCAN_MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 million pixels
 WRONG_CODES_ALLOWED = 5
 WRONG_CODES_WINDOW = datetime.timedelta(minutes=10)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -123,8 +124,16 @@ def scan_kind(*, data: bytes) -> str:
     if kind != "pdf":
         try:
             with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > SCAN_MAX_PIXELS:
+                    raise Image.DecompressionBombError(image.size)
                 image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+        ) as exc:
             raise ValidationError(
                 _("The scanned sheet must be a PDF, PNG or JPEG file."), code="invalid_scan"
             ) from exc

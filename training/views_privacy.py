@@ -53,7 +53,11 @@ def my_data_json(request):
 @login_required
 def my_data_html(request):
     """The same data as the JSON download, as a readable page."""
-    return render(request, "training/privacy_export.html", {"export": export_display(user_export(user=request.user))})
+    return render(
+        request,
+        "training/privacy_export.html",
+        {"export": export_display(user_export(user=request.user))},
+    )
 
 
 @login_required

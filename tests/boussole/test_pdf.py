@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from boussole import graph
-from boussole.models import Case, Guide
+from boussole.models import Case
 from modules import pdf
 from tests.factories import UserFactory
 
@@ -32,11 +32,6 @@ def pdf_fonts(path) -> str:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\xa0", " "))
-
-
-@pytest.fixture
-def guide(course_loaded):
-    return Guide.objects.get()
 
 
 def test_the_reasoning_sheet_reads_back_with_its_path_verdict_and_metadata(client, guide, tmp_path):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from boussole import graph
-from boussole.models import Case, Guide
+from boussole.models import Case
 from modules import rendering
 from modules.models import Module
 from tests.factories import UserFactory
@@ -15,11 +15,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 WALK = reverse("boussole:walk")
-
-
-@pytest.fixture
-def guide(course_loaded):
-    return Guide.objects.get()
 
 
 @pytest.fixture

@@ -95,3 +95,13 @@ def check_accessibility(page, name):
     assert page.js_errors == [], f"JavaScript errors on {name}: {page.js_errors}"
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"{name} is {overflow}px wider than the viewport (horizontal scrolling)"
+
+
+def logout(page):
+    """Open the (possibly collapsed) menu, then the account menu, and log out."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    page.get_by_role("button", name="Mon compte").click()
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_load_state("networkidle")

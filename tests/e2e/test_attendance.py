@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_accessibility, login
+from tests.e2e.conftest import PHONE, check_accessibility, login
 from tests.factories import DEFAULT_PASSWORD, EnrolmentFactory, SessionFactory, UserFactory
 from training.models_attendance import AttendanceSignature, SlotAttendance
 
@@ -113,3 +113,17 @@ def test_signing_page_refuses_a_wrong_code_with_a_visible_error(phone_page):
         expect(phone_page.locator("[data-signature-status]")).to_have_text("Signature tracée.")
         check_accessibility(phone_page, "attendance-sign-error-phone")
         assert not AttendanceSignature.objects.exists()
+
+
+def test_administrator_downloads_the_attendance_export(page):
+    admin = UserFactory(role="Administrateur")
+    login(page, admin.email, DEFAULT_PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto("/emargement/exports/")
+    check_accessibility(page, "attendance-exports-phone")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger les lignes (CSV)").click()
+    path = download.value.path()
+    with open(path, "rb") as handle:
+        assert handle.read(3) == b"\xef\xbb\xbf"
+    assert download.value.suggested_filename.endswith(".csv")

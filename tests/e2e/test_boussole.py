@@ -3,7 +3,7 @@ import subprocess
 import pytest
 
 from boussole.models import Case, Guide
-from tests.e2e.conftest import PHONE, check_accessibility, login
+from tests.e2e.conftest import PHONE, check_accessibility, login, logout
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from training.content import content_load
 
@@ -102,7 +102,7 @@ def test_trainer_projection_and_admin_outline_pass_axe(page, loaded):
     page.goto(f"/boussole/cas/{case.slug}/projection/")
     page.get_by_text("Révéler la réponse attendue").click()
     check_accessibility(page, "boussole-projection-desktop")
-    page.get_by_role("button", name="Se déconnecter").click()
+    logout(page)
     admin = UserFactory(role="Administrateur")
     # On a 1280 px screen the administrator's navigation bar (base.html) is wider than the
     # viewport on every page; the outline itself is checked where the menu is collapsed.

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from modules.models import Lesson
-from tests.e2e.conftest import DESKTOP, PHONE, check_accessibility, login
+from tests.e2e.conftest import DESKTOP, PHONE, check_accessibility, login, logout
 from training.content import content_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +38,7 @@ def test_each_demo_role_logs_in_and_reaches_its_landing_page(page, demo, email, 
     assert page.url.endswith("/tableau-de-bord/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
     check_accessibility(page, f"dashboard-{name}")
-    page.get_by_role("button", name="Se déconnecter").click()
+    logout(page)
     assert page.get_by_role("link", name="Se connecter", exact=True).is_visible()
 
 

@@ -12,7 +12,9 @@ def attempt(client, email, password, ip):
 
 def test_five_failures_lock_the_email_and_address_pair_with_a_french_message(client):
     UserFactory(email="cible@exemple.fr")
-    statuses = [attempt(client, "cible@exemple.fr", "mauvais", "10.0.0.1").status_code for _ in range(5)]
+    statuses = [
+        attempt(client, "cible@exemple.fr", "mauvais", "10.0.0.1").status_code for _ in range(5)
+    ]
     assert statuses == [200, 200, 200, 200, 429]
     locked = attempt(client, "cible@exemple.fr", DEFAULT_PASSWORD, "10.0.0.1")
     assert locked.status_code == 429

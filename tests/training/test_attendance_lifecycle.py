@@ -334,3 +334,34 @@ def test_the_evidence_fingerprint_is_stable_and_changes_with_any_record():
     services.slot_close_and_attest(slot=slot, trainer=trainer, image_data=signature_png())
     assert attendance.evidence_fingerprint(session=session) != after_correction
     assert len(after_correction) == 64
+
+
+def test_the_admin_pages_of_attendance_evidence_render_read_only(client):
+    from django.urls import reverse
+
+    session, slot, trainer, (trainee,) = attendance_session(trainees=1, open_slot=True)
+    record = _sign(slot, trainee)
+    services.signature_correct(signature=record, author=trainer, new_status=Status.LATE, reason="x")
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    for name in ("attendancesignature", "attendancecorrection", "slotattendance", "signingattempt"):
+        assert client.get(reverse(f"admin:training_{name}_changelist")).status_code == 200
+    page = client.get(reverse("admin:training_attendancesignature_change", args=[record.pk]))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    delete = client.post(reverse("admin:training_attendancesignature_delete", args=[record.pk]))
+    assert delete.status_code == 403
+    assert AttendanceSignature.objects.filter(pk=record.pk).exists()
+
+
+def test_a_signed_half_day_cannot_be_re_timed_and_keeps_its_hours():
+    from training.services import slot_update
+
+    session, slot, trainer, (trainee,) = attendance_session(trainees=1)
+    services.slot_open(slot=slot, user=trainer)
+    _sign(slot, trainee)
+    before = (slot.start_time, slot.end_time)
+    with pytest.raises(ValidationError, match="ne peuvent plus être modifiés|can no longer be changed"):
+        slot_update(slot=slot, start_time=datetime.time(10, 0), end_time=before[1])
+    slot.refresh_from_db()
+    assert (slot.start_time, slot.end_time) == before

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from django.conf import settings
 
@@ -23,7 +24,7 @@ def render(*, session) -> bytes:
 def _templates_digest() -> str:
     digest = hashlib.sha256()
     for folder in settings.TEMPLATES[0]["DIRS"]:
-        for path in sorted((folder / "training" / "pdf").glob("attendance*")):
+        for path in sorted((Path(folder) / "training" / "pdf").glob("attendance*")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -37,7 +37,6 @@ def final_results(*, session, objectives: list) -> dict[int, TraineeResult]:
     """Return each evaluated trainee's final results per objective: ``{user_id: result}``."""
     gain = quiz_selectors.learning_gain(session=session)
     pass_mark = gain.final.pass_mark if gain.final is not None else 0
-    wanted = {objective.pk for objective in objectives}
     index = {objective.pk: i for i, objective in enumerate(gain.objectives)}
     found: dict[int, TraineeResult] = {}
     for trainee in gain.trainees:
@@ -52,7 +51,7 @@ def final_results(*, session, objectives: list) -> dict[int, TraineeResult]:
             pass_mark=pass_mark,
         )
         for objective in objectives:
-            if objective.pk not in wanted or objective.pk not in index:
+            if objective.pk not in index:
                 continue
             score = trainee.objectives[index[objective.pk]]
             result.objectives.append(

@@ -62,7 +62,9 @@ def pg_restore_command(db: dict, source: Path) -> list[str]:
 
 def _run(command: list[str], env: dict) -> None:
     try:
-        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        result = subprocess.run(  # noqa: S603 - fixed argv, no shell, values from settings
+            command, env=env, capture_output=True, text=True, check=False
+        )
     except FileNotFoundError as exc:
         raise BackupError(f"{command[0]} is not installed or not on PATH.") from exc
     if result.returncode != 0:

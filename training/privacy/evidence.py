@@ -114,7 +114,9 @@ def session_fingerprint(*, session: TrainingSession) -> str:
                 slot_chain(slot=slot)[0],
             ]
         )
-    return hashlib.sha256(_canonical({"session": session.code, "slots": slots}).encode()).hexdigest()
+    return hashlib.sha256(
+        _canonical({"session": session.code, "slots": slots}).encode()
+    ).hexdigest()
 
 
 def seal_update(*, slot: Slot) -> SlotEvidenceSeal:
@@ -122,7 +124,8 @@ def seal_update(*, slot: Slot) -> SlotEvidenceSeal:
     head, count = slot_chain(slot=slot)
     now = timezone.now()
     seal, created = SlotEvidenceSeal.objects.get_or_create(
-        slot=slot, defaults={"chain_head": head, "links": count, "sealed_at": now, "updated_at": now}
+        slot=slot,
+        defaults={"chain_head": head, "links": count, "sealed_at": now, "updated_at": now},
     )
     if not created and (seal.chain_head != head or seal.links != count):
         seal.chain_head, seal.links, seal.updated_at = head, count, now

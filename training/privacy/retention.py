@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections import OrderedDict
 
@@ -80,12 +81,14 @@ def purge_plan(*, now: datetime.datetime | None = None) -> OrderedDict:
     sessions = expired_sessions(today=timezone.localdate(now))
     return OrderedDict(
         [
-            ("attendance_corrections", AttendanceCorrection.objects.filter(
-                signature__slot__session__in=sessions
-            )),
-            ("attendance_signatures", AttendanceSignature.objects.filter(
-                slot__session__in=sessions
-            )),
+            (
+                "attendance_corrections",
+                AttendanceCorrection.objects.filter(signature__slot__session__in=sessions),
+            ),
+            (
+                "attendance_signatures",
+                AttendanceSignature.objects.filter(slot__session__in=sessions),
+            ),
             ("slot_attestations", SlotAttendance.objects.filter(slot__session__in=sessions)),
             ("evidence_seals", SlotEvidenceSeal.objects.filter(slot__session__in=sessions)),
             ("wrong_codes", SigningAttempt.objects.filter(slot__session__in=sessions)),
@@ -134,10 +137,8 @@ def purge_expired(*, dry_run: bool = False, now: datetime.datetime | None = None
 
         def _delete_files():
             for storage, name in files:
-                try:
+                with contextlib.suppress(OSError):
                     storage.delete(name)
-                except OSError:
-                    pass
 
         transaction.on_commit(_delete_files)
     return counts

@@ -1,0 +1,191 @@
+"""Every upload is checked by content (not by name): hostile files are refused, nothing saved.
+
+Uploads in the project: the signature pad image (trainee signing, trainer attesting), the
+scanned paper sheet, and the CSV import of trainees. Session resources are links, not files.
+"""
+
+import base64
+import struct
+import zlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.factories import attendance_session, signature_png
+from training import attendance
+from training import services_attendance as services
+from training.models import Enrolment
+from training.models_attendance import AttendanceSignature, SlotAttendance
+
+pytestmark = pytest.mark.django_db
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+
+
+def png_bomb(width=20000, height=20000) -> bytes:
+    """A tiny PNG whose header declares a huge image (a decompression bomb)."""
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" * (width // 8 + 1) * 16)
+    return (
+        services.PNG_MAGIC
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", pixels)
+        + _chunk(b"IEND", b"")
+    )
+
+
+SVG_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
+    b"<script>window.__xss = 1</script></svg>"
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+HTML = b"<html><script>alert(1)</script></html>"
+
+HOSTILE_SIGNATURES = {
+    "svg with script": SVG_SCRIPT,
+    "pdf named .png": PDF,
+    "text named .png": b"just some text, not an image",
+    "html": HTML,
+    "decompression bomb": png_bomb(),
+    "mid-size bomb": png_bomb(10000, 10000),
+    "truncated png": signature_png()[:60],
+    "png magic then garbage": services.PNG_MAGIC + b"\x00" * 200,
+    "too large": signature_png(width=1200, height=600, noise=200_000),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_SIGNATURES))
+def test_the_signature_check_refuses_hostile_images_with_a_french_message(name):
+    with pytest.raises(ValidationError) as caught:
+        services.signature_image_check(data=HOSTILE_SIGNATURES[name])
+    message = " ".join(caught.value.messages)
+    assert "signature" in message
+    assert any(word in message for word in ("PNG", "dimensions", "volumineuse", "Ko"))
+
+
+def test_a_real_signature_image_is_accepted():
+    services.signature_image_check(data=signature_png())
+
+
+def test_the_signature_data_url_must_declare_png_and_stay_small():
+    svg_url = "data:image/svg+xml;base64," + base64.b64encode(SVG_SCRIPT).decode()
+    with pytest.raises(ValidationError):
+        services.signature_data_url_decode(value=svg_url)
+    huge = "data:image/png;base64," + "A" * (services.SIGNATURE_MAX_BYTES * 2)
+    with pytest.raises(ValidationError):
+        services.signature_data_url_decode(value=huge)
+
+
+HOSTILE_SCANS = {
+    "svg with script": SVG_SCRIPT,
+    "html named .pdf": HTML,
+    "text named .png": b"not a scan at all",
+    "empty": b"",
+    "decompression bomb": png_bomb(),
+    "mid-size bomb": png_bomb(10000, 10000),
+    "png magic then garbage": services.PNG_MAGIC + b"\x00" * 200,
+    "jpeg magic then garbage": b"\xff\xd8\xff" + b"\x00" * 200,
+    "too large": PDF + b"0" * services.SCAN_MAX_BYTES,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_SCANS))
+def test_the_scan_check_refuses_hostile_files_with_a_french_message(name):
+    with pytest.raises(ValidationError) as caught:
+        services.scan_kind(data=HOSTILE_SCANS[name])
+    assert "feuille numérisée" in " ".join(caught.value.messages)
+
+
+@pytest.fixture
+def opened():
+    return attendance_session(trainees=2, open_slot=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "filename"),
+    [
+        ("svg with script", "feuille.pdf"),
+        ("html named .pdf", "feuille.pdf"),
+        ("text named .png", "feuille.png"),
+        ("decompression bomb", "feuille.png"),
+    ],
+)
+def test_the_paper_upload_view_refuses_hostile_scans_and_saves_nothing(
+    client, opened, name, filename
+):
+    session, slot, trainer, (trainee, _other) = opened
+    client.force_login(trainer)
+    upload = SimpleUploadedFile(filename, HOSTILE_SCANS[name], content_type="application/pdf")
+    response = client.post(
+        reverse("training:attendance_paper", args=[session.pk, slot.pk]),
+        {"trainee": trainee.pk, "scan": upload},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "PDF, PNG ou JPEG" in response.content.decode()
+    assert not AttendanceSignature.objects.exists()
+
+
+def _code(slot):
+    state = SlotAttendance.objects.get(slot=slot)
+    return attendance.code_current(secret=state.secret)
+
+
+@pytest.mark.parametrize("name", ["svg with script", "pdf named .png", "decompression bomb"])
+def test_the_signing_page_refuses_hostile_images_and_saves_nothing(client, opened, name):
+    session, slot, trainer, (trainee, _other) = opened
+    client.force_login(trainee)
+    data_url = "data:image/png;base64," + base64.b64encode(HOSTILE_SIGNATURES[name]).decode()
+    response = client.post(
+        reverse("training:attendance_sign", args=[slot.pk]),
+        {"code": _code(slot), "signature": data_url, "typed_name": "", "certified": "on"},
+    )
+    assert response.status_code == 400
+    assert "signature" in response.content.decode()
+    assert not AttendanceSignature.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"PK\x03\x04" + b"\x00" * 100, "pas un fichier CSV"),
+        (b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "pas un fichier CSV"),
+        (PDF, "nom"),
+        (b"\x00\xff\xfe\x81\x8d" * 40, ""),
+    ],
+)
+def test_the_csv_import_refuses_non_csv_content_and_enrols_nobody(
+    client, opened, content, expected
+):
+    session, _slot, trainer, _people = opened
+    client.force_login(trainer)
+    before = Enrolment.objects.count()
+    response = client.post(
+        reverse("training:enrolment_import", args=[session.pk]),
+        {"file": SimpleUploadedFile("stagiaires.csv", content, content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert expected in body
+    assert "csv_text" not in body  # no confirmation offered
+    assert Enrolment.objects.count() == before
+
+
+def test_the_csv_import_refuses_a_file_over_the_size_limit(client, opened, settings):
+    from training.forms_sessions import MAX_CSV_BYTES
+
+    session, _slot, trainer, _people = opened
+    client.force_login(trainer)
+    big = b"nom;prenom;email\n" + b"a;b;c@exemple.fr\n" * (MAX_CSV_BYTES // 16 + 10)
+    response = client.post(
+        reverse("training:enrolment_import", args=[session.pk]),
+        {"file": SimpleUploadedFile("stagiaires.csv", big, content_type="text/csv")},
+    )
+    assert response.status_code == 200
+    assert "trop volumineux" in response.content.decode()
+    assert Enrolment.objects.filter(session=session).count() == 2

@@ -15,7 +15,9 @@ class EmailAuthenticationForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
-        "invalid_login": _("Enter a correct email address and password. The password is case-sensitive."),
+        "invalid_login": _(
+            "Enter a correct email address and password. The password is case-sensitive."
+        ),
         "inactive": _("This account is inactive."),
     }
 

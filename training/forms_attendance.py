@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from training.fields import ModelChoiceField
 from training.models import TrainingSession, User
 from training.models_attendance import AttendanceSignature
 from training.services_attendance import MARKABLE, SIGNATURE_MAX_BYTES
@@ -73,7 +74,7 @@ class AttestForm(SignatureFields):
 
 
 class StatusMarkForm(forms.Form):
-    trainee = forms.ModelChoiceField(queryset=User.objects.none(), widget=forms.HiddenInput)
+    trainee = ModelChoiceField(queryset=User.objects.none(), widget=forms.HiddenInput)
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[(s.value, s.label) for s in MARKABLE],
@@ -87,7 +88,7 @@ class StatusMarkForm(forms.Form):
 
 
 class PaperSignatureForm(forms.Form):
-    trainee = forms.ModelChoiceField(queryset=User.objects.none(), widget=forms.HiddenInput)
+    trainee = ModelChoiceField(queryset=User.objects.none(), widget=forms.HiddenInput)
     scan = forms.FileField(
         label=_("Scanned sheet (PDF, PNG or JPEG, 5 MB at most)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
@@ -112,7 +113,7 @@ class CorrectionForm(forms.Form):
 
 
 class ExportFilterForm(forms.Form):
-    session = forms.ModelChoiceField(
+    session = ModelChoiceField(
         label=_("Session"),
         queryset=TrainingSession.objects.order_by("-start_date", "code"),
         required=False,

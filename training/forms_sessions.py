@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modules.models import Course, Module, Resource
 from training import selectors
+from training.fields import ModelChoiceField, ModelMultipleChoiceField
 from training.models import Slot, TrainingSession
 
 MAX_CSV_BYTES = 3 * 1024 * 1024
@@ -78,7 +79,7 @@ class SessionForm(forms.ModelForm):
         assume_scheme="https",
         help_text=_("For a remote session: the video-conference link."),
     )
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = ModelMultipleChoiceField(
         label=_("Trainers"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -87,6 +88,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = TrainingSession
+        field_classes = {"course": ModelChoiceField}
         fields = [
             "code",
             "course",
@@ -207,6 +209,7 @@ class SlotForm(forms.ModelForm):
     class Meta:
         model = Slot
         fields = ["start_time", "end_time", "modules"]
+        field_classes = {"modules": ModelMultipleChoiceField}
         widgets = {
             "start_time": TimeInput(),
             "end_time": TimeInput(),
@@ -349,7 +352,7 @@ class SessionResourceForm(forms.ModelForm):
 class SessionFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=None, required=False)
+    trainer = ModelChoiceField(label=_("Trainer"), queryset=None, required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

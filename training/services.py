@@ -495,7 +495,9 @@ def slot_update(
     from training.attendance import slot_has_attendance
 
     slot_times_validate(start_time=start_time, end_time=end_time)
-    if (start_time, end_time) != (slot.start_time, slot.end_time) and slot_has_attendance(slot=slot):
+    if (start_time, end_time) != (slot.start_time, slot.end_time) and slot_has_attendance(
+        slot=slot
+    ):
         # The attendance sheet must show the hours the trainees actually signed for.
         raise ValidationError(
             _("This half-day already has attendance records: its times can no longer be changed."),

@@ -42,6 +42,7 @@ SCAN_MAX_BYTES = 5 * 1024 * 1024
 SCAN_MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 million pixels
 WRONG_CODES_ALLOWED = 5
 WRONG_CODES_WINDOW = datetime.timedelta(minutes=10)
+PNG_END = b"IEND\xaeB`\x82"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SCAN_KINDS = {b"%PDF-": "pdf", PNG_MAGIC: "png", b"\xff\xd8\xff": "jpg"}
 MARKABLE = (
@@ -78,8 +79,15 @@ def signature_image_check(*, data: bytes) -> None:
     """Accept only a real, non-blank PNG of at most 200 KB with bounded dimensions."""
     if len(data) > SIGNATURE_MAX_BYTES:
         raise ValidationError(_("The signature image is too large (200 KB at most)."), "too_large")
-    if not data.startswith(PNG_MAGIC):
+    # WeasyPrint sets PIL's LOAD_TRUNCATED_IMAGES globally when imported, so a truncated file
+    # would otherwise load as a partial image: require the end chunk and verify every CRC.
+    if not data.startswith(PNG_MAGIC) or not data.endswith(PNG_END):
         raise ValidationError(_("The signature must be a PNG image."), code="invalid_image")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+    except Exception as exc:  # noqa: BLE001 - any decoding failure means "not a valid PNG"
+        raise ValidationError(_("The signature must be a PNG image."), "invalid_image") from exc
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format != "PNG":

@@ -93,7 +93,9 @@ def check_accessibility(page, name):
     ]
     assert bad == [], f"axe-core violations on {name}:\n" + "\n".join(bad)
     assert page.js_errors == [], f"JavaScript errors on {name}: {page.js_errors}"
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1, f"{name} is {overflow}px wider than the viewport (horizontal scrolling)"
 
 

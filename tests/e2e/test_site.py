@@ -60,7 +60,9 @@ def test_trainee_reads_a_lesson_marks_it_read_and_the_module_bar_moves(page, dem
 def test_course_pages_pass_axe_on_desktop_and_phone(page, demo, viewport):
     page.set_viewport_size(DESKTOP if viewport == "desktop" else PHONE)
     login(page, "stagiaire@demo.example", "demo-stagiaire-2026")
-    lesson = Lesson.objects.select_related("module").filter(module__number=3).order_by("order").first()
+    lesson = (
+        Lesson.objects.select_related("module").filter(module__number=3).order_by("order").first()
+    )
     for name, url in [
         ("course", "/cours/"),
         ("module", lesson.module.get_absolute_url()),
@@ -76,7 +78,7 @@ def test_hostile_lesson_source_runs_no_script_in_the_browser(page, demo):
     from modules.services import lesson_render
 
     lesson = Lesson.objects.select_related("module").first()
-    lesson.source = "## Test\n\n<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">[x](javascript:window.pwned=3)"
+    lesson.source = '## Test\n\n<script>window.pwned=1</script><img src=x onerror="window.pwned=2">[x](javascript:window.pwned=3)'
     lesson_render(lesson=lesson)
     lesson.save()
     login(page, "stagiaire@demo.example", "demo-stagiaire-2026")

@@ -57,7 +57,7 @@ def test_glossary_bibliography_and_links_meet_the_minimums(parsed):
 
 
 def test_every_link_comes_from_the_verified_list_of_the_fact_sheet():
-    facts = (FIXTURES.parents[1] / "shared" / "legal-facts.md")
+    facts = FIXTURES.parents[1] / "shared" / "legal-facts.md"
     if not facts.exists():
         facts = Path("/work/shared/legal-facts.md")
     if not facts.exists():
@@ -69,7 +69,9 @@ def test_every_link_comes_from_the_verified_list_of_the_fact_sheet():
             assert resource["url"] in verified, resource["url"]
     lesson_urls = set()
     for path in (FIXTURES / "course").rglob("*.md"):
-        lesson_urls |= set(re.findall(r"\]\((https?://[^)\s]+)\)", path.read_text(encoding="utf-8")))
+        lesson_urls |= set(
+            re.findall(r"\]\((https?://[^)\s]+)\)", path.read_text(encoding="utf-8"))
+        )
     for url in lesson_urls:
         assert url in verified, url
 

@@ -69,7 +69,7 @@ def _kwargs_sample():
 
     class StubWorld:
         session = slot = enrolment = signature = resource = attempt = quiz = lesson = Stub()
-        module = case = token = Stub()
+        module = case = token = erasure = Stub()
         users = {"trainee": Stub()}
 
     return url_kwargs(StubWorld())

@@ -189,3 +189,28 @@ def test_the_csv_import_refuses_a_file_over_the_size_limit(client, opened, setti
     assert response.status_code == 200
     assert "trop volumineux" in response.content.decode()
     assert Enrolment.objects.filter(session=session).count() == 2
+
+
+def test_a_truncated_png_is_refused_even_after_weasyprint_relaxed_pillow():
+    # WeasyPrint sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True when imported, process-wide.
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    with pytest.raises(ValidationError, match="PNG"):
+        services.signature_image_check(data=signature_png()[:-20])
+    services.signature_image_check(data=signature_png())
+
+
+@pytest.mark.django_db
+def test_ids_beyond_64_bits_are_a_form_error_not_a_crash():
+    from training.forms_sessions import SlotForm
+    from tests.factories import SessionFactory
+
+    slot = SessionFactory().slots.first()
+    form = SlotForm(
+        data={"start_time": "09:00", "end_time": "12:00", "modules": ["9223372036854775808"]},
+        instance=slot,
+    )
+    assert not form.is_valid()
+    assert "modules" in form.errors

@@ -109,6 +109,9 @@ def world_build(**names) -> World:
     world.case = Case.objects.order_by("pk").first()
     world.token = CalendarToken.objects.create(user=world.users["trainee"])
     world.other_token = CalendarToken.objects.create(user=world.users["other_trainee"])
+    from training.privacy.services import erasure_request
+
+    world.erasure = erasure_request(user=world.users["other_trainee"])
     return world
 
 
@@ -118,6 +121,7 @@ def url_kwargs(world: World) -> dict[str, dict]:
     return {
         "password_reset_confirm": {"uidb64": "MQ", "token": "abc-def"},
         "training:session_detail": {"pk": s},
+        "training:erasure_decide": {"pk": world.erasure.pk},
         "training:session_update": {"pk": s},
         "training:session_duplicate": {"pk": s},
         "training:session_cancel": {"pk": s},

@@ -361,7 +361,9 @@ def test_a_signed_half_day_cannot_be_re_timed_and_keeps_its_hours():
     services.slot_open(slot=slot, user=trainer)
     _sign(slot, trainee)
     before = (slot.start_time, slot.end_time)
-    with pytest.raises(ValidationError, match="ne peuvent plus être modifiés|can no longer be changed"):
+    with pytest.raises(
+        ValidationError, match="ne peuvent plus être modifiés|can no longer be changed"
+    ):
         slot_update(slot=slot, start_time=datetime.time(10, 0), end_time=before[1])
     slot.refresh_from_db()
     assert (slot.start_time, slot.end_time) == before

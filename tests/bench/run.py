@@ -1,0 +1,1124 @@
+"""``make bench``: measure the platform against baselines taken in the same run.
+
+Usage: .venv/bin/python tests/bench/run.py [--scale 1.0] [--keep]
+
+The orchestrator (this file, no Django loaded) builds two throwaway SQLite databases (a tiny
+one and a large one: 5,000 trainees, 200 sessions, 50,000 quiz attempts at scale 1), then runs
+each measurement in a child process of this same file (``--phase ...``) so that memory and
+timings of one do not leak into another. HTTP loads go to gunicorn on 127.0.0.1 only, with
+wrk (or a bounded Python client when wrk is missing). Every figure is a ratio to a baseline
+measured in the same run, because the machine is shared and noisy.
+
+Prints one table, writes tests/bench/results-latest.json (ignored by git) and
+tests/bench/last-run.md (committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+PG_ADMIN_URL = os.environ.get(
+    "BENCH_PG_ADMIN_URL", "postgres://training:training@127.0.0.1:5432/training"
+)
+PG_BENCH_URL = os.environ.get(
+    "BENCH_PG_URL", "postgres://training:training@127.0.0.1:5432/training_bench"
+)
+PASSWORD = "banc-d-essai-2026"  # noqa: S105 - throwaway accounts of a throwaway database
+FOCUS_TRAINEES = 25
+TINY_SCALE = 0.0  # the tiny dataset: the minimum of every count
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "5"))
+
+
+def log(message: str) -> None:
+    print(
+        f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {message}", file=sys.stderr, flush=True
+    )
+
+
+# =========================================================================== child side
+
+
+def django_setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "training.settings_bench"
+    import django
+
+    django.setup()
+
+
+def counts(scale: float) -> dict:
+    return {
+        # The tiny dataset keeps two sessions of distinct trainees and attempts at every quiz.
+        "trainees": max(2 * FOCUS_TRAINEES + 5, round(5000 * scale)),
+        "sessions": max(2, round(200 * scale)),
+        "attempts": max(400, round(50_000 * scale)),
+    }
+
+
+def phase_template(args) -> dict:
+    """Migrate and load the real course content (the content loader service)."""
+    django_setup()
+    from django.core.management import call_command
+
+    from training.content import content_load
+
+    call_command("migrate", verbosity=0, interactive=False)
+    content_load()
+    return {}
+
+
+def phase_seed(args) -> dict:
+    """Seed one database: services where cheap, bulk inserts for the volume."""
+    django_setup()
+    import datetime
+
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import transaction
+    from django.utils import timezone
+
+    from modules.models import Course, Lesson
+    from quizzes.models import Answer, Attempt, Quiz
+    from quizzes.services import _answer_rows, quiz_questions
+    from training import roles
+    from training.models import Enrolment, Slot, TrainingSession, User
+    from training.models_attendance import AttendanceSignature, SlotAttendance
+    from training.services import enrolment_create, session_create
+
+    n = counts(args.scale)
+    began = time.perf_counter()
+    course = Course.objects.order_by("pk").first()
+    trainee_group = Group.objects.get(name=roles.TRAINEE)
+    trainer_group = Group.objects.get(name=roles.TRAINER)
+    trainer = User.objects.create_user(
+        "formateur.banc@exemple.fr", password=PASSWORD, first_name="Claire", last_name="Banc"
+    )
+    trainer.groups.add(trainer_group)
+    hashed = make_password(PASSWORD)
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"stagiaire{i:05d}@exemple.fr",
+                first_name=f"Prénom{i}",
+                last_name=f"Nom{i:05d}",
+                organisation="Structure du banc d'essai",
+                profession="Éducatrice",
+                password=hashed,
+            )
+            for i in range(n["trainees"])
+        ],
+        batch_size=1000,
+    )
+    trainees = list(User.objects.filter(email__startswith="stagiaire").order_by("email"))
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=t.pk, group_id=trainee_group.pk) for t in trainees],
+        batch_size=2000,
+    )
+
+    # Sessions through the real service (dates checked, slots and modules planned).
+    today = timezone.localdate()
+    sessions = []
+    for index in range(n["sessions"]):
+        if index == 0:  # the focus session runs today: signatures and the final quiz
+            dates = [today, today + datetime.timedelta(days=1)]
+        else:  # three days, Monday to Wednesday, every other week back in time
+            monday = today - datetime.timedelta(days=today.weekday())
+            start = monday - datetime.timedelta(weeks=2 * index)
+            dates = [start + datetime.timedelta(days=d) for d in (0, 1, 2)]
+        sessions.append(
+            session_create(
+                course=course,
+                title="Le partage d'information à caractère secret",
+                dates=dates,
+                trainers=[trainer],
+                code=f"BANC-{index:04d}",
+                capacity=FOCUS_TRAINEES,
+                place_name="Salle du banc d'essai",
+                address="1 rue de l'Exemple\n75000 Paris",
+            )
+        )
+
+    # Enrolments: the focus session through the service, the others in bulk.
+    def members(index):
+        return [
+            trainees[(index * FOCUS_TRAINEES + k) % len(trainees)] for k in range(FOCUS_TRAINEES)
+        ]
+
+    for trainee in members(0):
+        enrolment_create(session=sessions[0], email=trainee.email, send_convocation=False)
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(session=s, trainee=t)
+            for i, s in enumerate(sessions[1:], 1)
+            for t in members(i)
+        ],
+        batch_size=2000,
+    )
+    # Signatures for every past half-day (the focus session is signed during P6).
+    now = timezone.now()
+    past_slots = list(Slot.objects.exclude(session=sessions[0]).select_related("session"))
+    by_session = {s.pk: i for i, s in enumerate(sessions)}
+    SlotAttendance.objects.bulk_create(
+        [
+            SlotAttendance(
+                slot=slot,
+                status=SlotAttendance.Status.CLOSED,
+                opened_at=now,
+                closed_at=now,
+                attested_by=trainer,
+                attested_at=now,
+                attestation_method="saisie",
+                attestation_name=trainer.get_full_name(),
+            )
+            for slot in past_slots
+        ],
+        batch_size=2000,
+    )
+    signatures = 0
+    batch = []
+    for slot in past_slots:
+        for t in members(by_session[slot.session_id]):
+            batch.append(
+                AttendanceSignature(
+                    slot=slot,
+                    trainee=t,
+                    status="present",
+                    method="saisie",
+                    typed_name=t.get_full_name(),
+                    signed_at=now,
+                    recorded_by=t,
+                )
+            )
+        if len(batch) >= 5000:
+            AttendanceSignature.objects.bulk_create(batch, batch_size=2000)
+            signatures += len(batch)
+            batch = []
+    AttendanceSignature.objects.bulk_create(batch, batch_size=2000)
+    signatures += len(batch)
+
+    # Quiz attempts in bulk; answers (item analysis) for the final evaluation attempts.
+    quizzes = list(Quiz.objects.order_by("order", "pk"))
+    final = next(q for q in quizzes if q.kind == Quiz.Kind.FINAL)
+    final_questions = quiz_questions(quiz=final)
+    session_of = {}
+    for i, s in enumerate(sessions):
+        for t in members(i):
+            session_of.setdefault(t.pk, s.pk)
+    focus_ids = {t.pk for t in members(0)}
+    attempts, answer_sets = [], []
+    for i in range(n["attempts"]):
+        trainee = trainees[i % len(trainees)]
+        quiz = quizzes[(i // len(trainees)) % len(quizzes)]
+        if quiz.pk == final.pk and trainee.pk in focus_ids:
+            quiz = quizzes[0] if quizzes[0].pk != final.pk else quizzes[1]
+        rows, total, maximum = [], 0, 1
+        if quiz.pk == final.pk:
+            answers = {
+                q.pk: [list(q.choices.all())[(i + k) % len(q.choices.all())].pk]
+                for k, q in enumerate(final_questions)
+            }
+            rows, total, maximum = _answer_rows(final_questions, answers)
+        percent = round(100 * float(total) / float(maximum)) if rows else (i * 37) % 101
+        attempts.append(
+            Attempt(
+                user=trainee,
+                quiz=quiz,
+                session_id=session_of.get(trainee.pk),
+                status=Attempt.Status.SUBMITTED,
+                submitted_at=now - datetime.timedelta(minutes=i),
+                score_points=percent / 10,
+                max_points=10,
+                score_percent=percent,
+                passed=percent >= quiz.pass_mark,
+            )
+        )
+        answer_sets.append(rows)
+    with transaction.atomic():
+        Attempt.objects.bulk_create(attempts, batch_size=2000)
+    answer_rows = []
+    for attempt, rows in zip(attempts, answer_sets, strict=True):
+        for row in rows:
+            row.attempt_id = attempt.pk
+            answer_rows.append(row)
+    with transaction.atomic():
+        Answer.objects.bulk_create(answer_rows, batch_size=1000)
+
+    # Session cookies for the HTTP pages (no login request on the measured path).
+    def cookie(user):
+        store = SessionStore()
+        store["_auth_user_id"] = str(user.pk)
+        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_hash"] = user.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+    focus_trainee = members(0)[0]
+    lesson = (
+        Lesson.objects.select_related("module").order_by("module__number", "order", "pk").first()
+    )
+    from django.urls import reverse
+
+    pages = {
+        "lesson": (
+            "trainee",
+            reverse("modules:lesson_detail", args=[lesson.module.slug, lesson.slug]),
+        ),
+        "course": ("trainee", reverse("modules:course_detail")),
+        "dashboard": ("trainee", reverse("training:dashboard")),
+        "session": ("trainer", reverse("training:session_detail", args=[sessions[0].pk])),
+        "results": ("trainer", reverse("quizzes:quiz_results", args=[final.slug])),
+    }
+    return {
+        "counts": {
+            "trainees": len(trainees),
+            "sessions": TrainingSession.objects.count(),
+            "slots": Slot.objects.count(),
+            "enrolments": Enrolment.objects.count(),
+            "signatures": signatures,
+            "attempts": Attempt.objects.count(),
+            "answers": Answer.objects.count(),
+        },
+        "cookies": {"trainee": cookie(focus_trainee), "trainer": cookie(trainer)},
+        "focus_session": sessions[0].pk,
+        "pack_session": sessions[1].pk,
+        "pages": pages,
+        "seconds": round(time.perf_counter() - began, 1),
+    }
+
+
+def phase_queries(args) -> dict:
+    """P3: SQL queries per page, in process with the test client."""
+    django_setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    info = json.loads(Path(args.info).read_text())
+    result = {}
+    for name, (who, url) in info["pages"].items():
+        client = Client()
+        client.cookies["sessionid"] = info["cookies"][who]
+        client.get(url)  # warm caches (templates, content) once
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        result[name] = {"status": response.status_code, "queries": len(queries)}
+    return result
+
+
+def _threads(count, target):
+    """Run target(index) in ``count`` threads released together; return (results, errors)."""
+    from django.db import connection
+
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def run(index):
+        try:
+            barrier.wait()
+            began = time.perf_counter()
+            target(index)
+            results[index] = time.perf_counter() - began
+        except Exception as exc:  # noqa: BLE001 - every failure is counted and shown
+            errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    return [r for r in results if r is not None], errors, time.perf_counter() - began
+
+
+def phase_signatures(args) -> dict:
+    """P6: 25 trainees sign the same open half-day at once (this process's database)."""
+    django_setup()
+    import datetime
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from modules.models import Course
+    from training.attendance import code_current
+    from training.models import Enrolment, Slot, TrainingSession, User
+    from training.models_attendance import SlotAttendance
+    from training.services_attendance import signature_record
+
+    if connection.vendor == "postgresql":
+        call_command("migrate", verbosity=0, interactive=False)
+    suffix = f"{os.getpid()}-{int(time.time())}"
+    course = Course.objects.order_by("pk").first() or Course.objects.create(
+        slug=f"banc-{suffix}", title="Banc d'essai"
+    )
+    today = timezone.localdate()
+    session = TrainingSession.objects.create(
+        code=f"SIG-{suffix}",
+        course=course,
+        title="Signatures simultanées",
+        start_date=today,
+        end_date=today + datetime.timedelta(days=1),
+        capacity=FOCUS_TRAINEES,
+    )
+    slot = Slot.objects.create(
+        session=session,
+        date=today,
+        period="am",
+        start_time=datetime.time(0, 0),
+        end_time=datetime.time(23, 59),
+    )
+    users = User.objects.bulk_create(
+        [
+            User(email=f"sig{k}-{suffix}@exemple.fr", first_name=f"Prénom{k}", last_name="Signe")
+            for k in range(FOCUS_TRAINEES)
+        ]
+    )
+    users = list(User.objects.filter(email__endswith=f"-{suffix}@exemple.fr").order_by("email"))
+    Enrolment.objects.bulk_create([Enrolment(session=session, trainee=u) for u in users])
+    state = SlotAttendance.objects.create(
+        slot=slot, status=SlotAttendance.Status.OPEN, opened_at=timezone.now()
+    )
+    code = code_current(secret=state.secret)
+
+    def sign(index):
+        user = users[index]
+        signature_record(
+            slot=slot,
+            trainee=user,
+            code=code,
+            typed_name=user.get_full_name(),
+            certified=True,
+            ip_address="127.0.0.1",
+            user_agent="bench",
+        )
+
+    latencies, errors, wall = _threads(FOCUS_TRAINEES, sign)
+    return {
+        "vendor": connection.vendor,
+        "errors": errors,
+        "signed": len(latencies),
+        "wall": wall,
+        "throughput": len(latencies) / wall if wall else 0,
+    }
+
+
+def _percentile(values, pct):
+    values = sorted(values)
+    return values[max(0, math.ceil(pct / 100 * len(values)) - 1)]
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        out = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", out.stdout, re.M).group(1))
+
+
+def _render(kind_key, data, trainee=None) -> bytes:
+    """Render one document from scratch (no document cache): the cost of a real render."""
+    from training.documents import rendering
+    from training.documents.registry import KINDS
+
+    kind = KINDS[kind_key]
+    if kind.render is not None:
+        return kind.render(data)
+    html = rendering.html_render(kind.template, kind.build(data, trainee))
+    return rendering.pdf_render(html, title=kind_key)
+
+
+def _pack(session, trainees, kinds) -> int:
+    from training.documents.data import SessionData
+
+    data = SessionData(session)
+    rendered = 0
+    for key in kinds["session"]:
+        _render(key, data)
+        rendered += 1
+    for trainee in trainees:
+        for key in kinds["personal"]:
+            _render(key, data, trainee)
+            rendered += 1
+    return rendered
+
+
+def _timed(function, repeat=1):
+    best = None
+    for _ in range(repeat):
+        began = time.perf_counter()
+        value = function()
+        elapsed = time.perf_counter() - began
+        best = elapsed if best is None else min(best, elapsed)
+    return value, best
+
+
+def phase_inproc(args) -> dict:
+    """P5, P7, P8, P11, P12 on the large database, in this one process."""
+    django_setup()
+    import tracemalloc
+
+    from django.contrib.auth.hashers import check_password
+    from django.test import Client
+    from django.urls import reverse
+
+    from quizzes.models import Quiz
+    from quizzes.services import attempt_start, attempt_submit, quiz_questions
+    from training.exports_attendance import attendance_csv_stream
+    from training.models import Enrolment, TrainingSession, User
+    from training.models_attendance import AttendanceSignature
+    from training.models_documents import GeneratedDocument
+
+    info = json.loads(Path(args.info).read_text())
+    out: dict = {}
+    Kind = GeneratedDocument.Kind
+
+    # ---- P5: final evaluation submissions
+    log("P5 final-evaluation submissions")
+    final = Quiz.objects.get(kind=Quiz.Kind.FINAL)
+    questions = quiz_questions(quiz=final)
+    answers = {q.pk: [next(iter(q.choices.all())).pk] for q in questions}
+    focus = TrainingSession.objects.get(pk=info["focus_session"])
+    focus_users = [
+        e.trainee for e in Enrolment.objects.filter(session=focus).select_related("trainee")
+    ]
+    others = list(
+        User.objects.filter(groups__name="Stagiaire")
+        .exclude(pk__in=[u.pk for u in focus_users])
+        .order_by("pk")[:5]
+    )
+    singles = []
+    for user in others:
+        attempt = attempt_start(user=user, quiz=final)
+        began = time.perf_counter()
+        attempt_submit(attempt=attempt, answers=answers)
+        singles.append(time.perf_counter() - began)
+    attempts = [attempt_start(user=u, quiz=final, session=focus) for u in focus_users]
+
+    def submit(index):
+        _attempt, won = attempt_submit(attempt=attempts[index], answers=answers)
+        if not won:
+            raise RuntimeError("submission not graded")
+
+    latencies, errors, _wall = _threads(len(attempts), submit)
+    single = statistics.median(singles)
+    out["P5"] = {
+        "errors": errors,
+        "submitted": len(latencies),
+        "single_ms": round(single * 1000, 1),
+        "p99_ms": round(_percentile(latencies, 99) * 1000, 1) if latencies else None,
+        "ratio": _percentile(latencies, 99) / single if latencies else None,
+    }
+
+    # ---- P7 / P8: documents
+    log("P7 documents per page")
+    from training.documents.data import SessionData
+
+    pack_session = TrainingSession.objects.get(pk=info["pack_session"])
+    pack_trainees = [
+        e.trainee
+        for e in Enrolment.objects.filter(session=pack_session)
+        .select_related("trainee")
+        .order_by("pk")
+    ]
+    data = SessionData(pack_session)
+    _render(Kind.CERTIFICATE, data, pack_trainees[0])  # warm up fonts and templates
+    per_page = {}
+    for name, key, trainee in (
+        ("certificate", Kind.CERTIFICATE, pack_trainees[0]),
+        ("handout", Kind.HANDOUT, None),
+        ("attendance sheet", Kind.ATTENDANCE, None),
+    ):
+        pdf, seconds = _timed(
+            lambda key=key, trainee=trainee: _render(key, SessionData(pack_session), trainee),
+            2 if name == "certificate" else 1,
+        )
+        pages = _pdf_pages(pdf)
+        per_page[name] = {
+            "ms": round(seconds * 1000, 1),
+            "pages": pages,
+            "ms_per_page": seconds * 1000 / pages,
+        }
+    out["P7"] = per_page
+    certificate_s = per_page["certificate"]["ms"] / 1000
+
+    log("P8 full session pack")
+    kinds = {
+        "session": [Kind.HANDOUT, Kind.ATTENDANCE],
+        "personal": [Kind.CERTIFICATE, Kind.ATTESTATION],
+    }
+    rendered, pack_s = _timed(lambda: _pack(pack_session, pack_trainees, kinds))
+    out["P8"] = {
+        "documents": rendered,
+        "seconds": round(pack_s, 2),
+        "ratio": pack_s / certificate_s,
+    }
+
+    # ---- P11: attendance export
+    log("P11 attendance export")
+    past = list(TrainingSession.objects.exclude(pk=info["focus_session"]).order_by("-start_date"))
+    chosen, expected = [], 0  # the latest sessions, until 10,000 trainee × half-day rows
+    for candidate in past:
+        chosen.append(candidate)
+        expected += candidate.slots.count() * candidate.enrolments.count()
+        if expected >= 10_000:
+            break
+    since, until = min(s.start_date for s in chosen), max(s.end_date for s in chosen)
+
+    def export():
+        rows = 0
+        for chunk in attendance_csv_stream(since=since, until=until):
+            rows += chunk.count("\r\n")
+        return rows - 1
+
+    def iterate():
+        rows = 0
+        for _row in (
+            AttendanceSignature.objects.filter(slot__session__in=chosen)
+            .select_related("trainee", "slot")
+            .iterator(chunk_size=2000)
+        ):
+            rows += 1
+        return rows
+
+    export()  # warm up
+    iterate()
+    base_rows, base_s = _timed(iterate, 2)
+    tracemalloc.start()
+    rows, export_s = _timed(export)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    out["P11"] = {
+        "rows": rows,
+        "signature_rows": base_rows,
+        "export_s": round(export_s, 3),
+        "iterate_s": round(base_s, 3),
+        "ratio": export_s / base_s,
+        "peak_mb": peak / 1e6,
+    }
+
+    # ---- P12: login request vs one password check
+    log("P12 login")
+    user = focus_users[0]
+    url = reverse("login")
+    logins, checks = [], []
+    for _ in range(3):
+        _ok, seconds = _timed(lambda: check_password(PASSWORD, user.password))
+        checks.append(seconds)
+        client = Client()
+        _response, seconds = _timed(
+            lambda client=client: client.post(url, {"username": user.email, "password": PASSWORD})
+        )
+        if _response.status_code != 302:
+            out.setdefault("P12_errors", []).append(_response.status_code)
+        logins.append(seconds)
+    out["P12"] = {
+        "login_ms": round(statistics.median(logins) * 1000, 1),
+        "check_ms": round(statistics.median(checks) * 1000, 1),
+        "ratio": statistics.median(logins) / statistics.median(checks),
+    }
+    return out
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def phase_memory(args) -> dict:
+    """P9: resident memory after 100 packs ÷ after 10 (fresh process)."""
+    import gc
+
+    django_setup()
+    from training.models import Enrolment, TrainingSession
+    from training.models_documents import GeneratedDocument
+
+    Kind = GeneratedDocument.Kind
+    info = json.loads(Path(args.info).read_text())
+    session = TrainingSession.objects.get(pk=info["pack_session"])
+    trainees = [
+        e.trainee
+        for e in Enrolment.objects.filter(session=session).select_related("trainee").order_by("pk")
+    ][: args.pack_trainees]
+    # A reduced pack (time budget): the per-trainee documents only, for a few trainees.
+    kinds = {"session": [], "personal": [Kind.CERTIFICATE, Kind.ATTESTATION]}
+    rss = {}
+    documents = 0
+    began = time.perf_counter()
+    for index in range(1, args.packs + 1):
+        documents += _pack(session, trainees, kinds)
+        if index in (1, 10, args.packs):
+            gc.collect()  # count live memory, not garbage awaiting collection
+            rss[index] = _rss_mb()
+    return {
+        "pack": f"{len(trainees)} certificate(s) + {len(trainees)} attestation(s)",
+        "packs": args.packs,
+        "documents": documents,
+        "seconds": round(time.perf_counter() - began, 1),
+        "rss_mb": rss,
+        "ratio": rss[args.packs] / rss[10],
+    }
+
+
+PHASES = {
+    "template": phase_template,
+    "seed": phase_seed,
+    "queries": phase_queries,
+    "signatures": phase_signatures,
+    "inproc": phase_inproc,
+    "memory": phase_memory,
+}
+
+
+# =========================================================================== orchestrator
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+        self.secret = os.urandom(32).hex()
+        self.results: dict = {"scale": args.scale, "notes": []}
+
+    def env(self, db: Path, **extra) -> dict:
+        env = dict(os.environ)
+        env.pop("DATABASE_URL", None)
+        env.update(
+            DJANGO_SETTINGS_MODULE="training.settings_bench",
+            DJANGO_SECRET_KEY=self.secret,
+            DJANGO_DEBUG="0",
+            SQLITE_PATH=str(db),
+            DJANGO_MEDIA_ROOT=str(self.tmp / "media"),
+            PYTHONPATH=str(ROOT),
+        )
+        env.update(extra)
+        return env
+
+    def child(self, phase: str, db: Path, *extra_args, env_extra=None, timeout=600) -> dict:
+        out = self.tmp / f"{phase}-{db.stem}-{len(extra_args)}.json"
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--phase",
+            phase,
+            "--out",
+            str(out),
+        ]
+        command += ["--scale", str(self.args.scale), *extra_args]
+        began = time.perf_counter()
+        subprocess.run(
+            command, env=self.env(db, **(env_extra or {})), cwd=ROOT, check=True, timeout=timeout
+        )
+        log(f"phase {phase} ({db.stem}) done in {time.perf_counter() - began:.1f} s")
+        return json.loads(out.read_text())
+
+    # ---- HTTP
+
+    def gunicorn_start(self, db: Path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "training.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            env=self.env(db),
+            cwd=ROOT,
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                self.fetch("/bench/hello/")
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError("gunicorn did not start")
+
+    def gunicorn_stop(self):
+        self.server.terminate()
+        try:
+            self.server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+
+    def fetch(self, path, cookie=None):
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response.status, body
+
+    def load(self, path, cookie=None) -> dict:
+        """Requests per second on one URL: wrk -t2 -c8 for WRK_SECONDS, or a Python client."""
+        status, _body = self.fetch(path, cookie)
+        if status != 200:
+            return {"status": status, "rps": 0.0}
+        wrk = shutil.which("wrk")
+        if wrk:
+            command = [wrk, "-t2", "-c8", f"-d{WRK_SECONDS}s", "--timeout", "10s"]
+            if cookie:
+                command += ["-H", f"Cookie: sessionid={cookie}"]
+            output = subprocess.run(
+                [*command, f"http://127.0.0.1:{self.port}{path}"],
+                capture_output=True,
+                text=True,
+                timeout=WRK_SECONDS + 30,
+            ).stdout
+            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+            bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+            return {"status": status, "rps": rps, "non_2xx": int(bad.group(1)) if bad else 0}
+        return self._python_load(path, cookie)
+
+    def _python_load(self, path, cookie) -> dict:
+        import http.client
+
+        stop = time.time() + WRK_SECONDS
+        done = [0] * 8
+
+        def worker(index):
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+            while time.time() < stop and done[index] < 5000:
+                connection.request("GET", path, headers=headers)
+                connection.getresponse().read()
+                done[index] += 1
+            connection.close()
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return {"status": 200, "rps": sum(done) / (time.perf_counter() - began), "client": "python"}
+
+    # ---- run
+
+    def pg_prepare(self) -> bool:
+        try:
+            import psycopg
+        except ImportError:
+            return False
+        try:
+            with psycopg.connect(
+                PG_ADMIN_URL.replace("postgres://", "postgresql://"),
+                autocommit=True,
+                connect_timeout=5,
+            ) as conn:
+                name = PG_BENCH_URL.rsplit("/", 1)[1]
+                exists = conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+                ).fetchone()
+                if not exists:
+                    conn.execute(f'CREATE DATABASE "{name}"')
+            return True
+        except Exception as exc:  # noqa: BLE001
+            self.results["notes"].append(f"PostgreSQL unavailable: {exc}")
+            return False
+
+    def run(self):
+        started = time.perf_counter()
+        a = self.args
+        template, tiny, large = (self.tmp / f"{n}.sqlite3" for n in ("template", "tiny", "large"))
+        log(f"working in {self.tmp}, scale {a.scale}")
+        self.child("template", template)
+        shutil.copy(template, tiny)
+        shutil.copy(template, large)
+        tiny_info = self.child("seed", tiny, "--scale", str(TINY_SCALE))
+        large_info = self.child("seed", large)
+        (self.tmp / "tiny.json").write_text(json.dumps(tiny_info))
+        (self.tmp / "large.json").write_text(json.dumps(large_info))
+        self.results["dataset"] = large_info["counts"]
+        self.results["tiny_dataset"] = tiny_info["counts"]
+        self.results["seed_seconds"] = large_info["seconds"]
+        log(f"large dataset: {large_info['counts']}")
+
+        # P3
+        q_tiny = self.child("queries", tiny, "--info", str(self.tmp / "tiny.json"))
+        q_large = self.child("queries", large, "--info", str(self.tmp / "large.json"))
+        self.results["P3"] = {"tiny": q_tiny, "large": q_large}
+
+        # P1, P2
+        log("HTTP loads under gunicorn (2 workers)")
+        self.gunicorn_start(large)
+        try:
+            http = {"hello": self.load("/bench/hello/")}
+            for name, (who, url) in large_info["pages"].items():
+                http[name] = self.load(url, large_info["cookies"][who])
+                log(f"  {name}: {http[name]}")
+            http["hello_after"] = self.load("/bench/hello/")
+        finally:
+            self.gunicorn_stop()
+        self.results["http"] = http
+
+        # P5, P7, P8, P11, P12
+        self.results["inproc"] = self.child("inproc", large, "--info", str(self.tmp / "large.json"))
+
+        # P6
+        sig_sqlite = self.child("signatures", large)
+        sig_pg = None
+        if self.pg_prepare():
+            try:
+                sig_pg = self.child("signatures", large, env_extra={"DATABASE_URL": PG_BENCH_URL})
+            except subprocess.CalledProcessError as exc:
+                self.results["notes"].append(f"PostgreSQL signatures failed: {exc}")
+        self.results["P6"] = {"sqlite": sig_sqlite, "postgresql": sig_pg}
+
+        # P9
+        self.results["P9"] = self.child(
+            "memory",
+            large,
+            "--info",
+            str(self.tmp / "large.json"),
+            "--packs",
+            str(a.packs),
+            "--pack-trainees",
+            str(a.pack_trainees),
+        )
+        self.results["total_seconds"] = round(time.perf_counter() - started, 1)
+        if not a.keep:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        else:
+            log(f"kept {self.tmp}")
+        self.report()
+
+    # ---- table
+
+    def rows(self) -> list[tuple]:
+        r = self.results
+        rows = []
+        http = r["http"]
+        hello = (http["hello"]["rps"] + http["hello_after"]["rps"]) / 2
+        fmt = lambda v: f"{v:.2f}"  # noqa: E731
+        lesson = http["lesson"]["rps"] / hello
+        rows.append(
+            ("P1", "lesson page req/s ÷ hello req/s", fmt(lesson), "≥ 0.40", lesson >= 0.40)
+        )
+        labels = {
+            "course": "course page",
+            "dashboard": "trainee dashboard",
+            "session": "trainer session page",
+            "results": "results page (final evaluation)",
+        }
+        for key, label in labels.items():
+            ratio = http[key]["rps"] / hello
+            rows.append(("P2", f"{label} req/s ÷ hello", fmt(ratio), "≥ 0.25", ratio >= 0.25))
+        for key, page in r["P3"]["large"].items():
+            tiny = r["P3"]["tiny"][key]["queries"]
+            ratio = page["queries"] / tiny if tiny else float("nan")
+            rows.append(
+                (
+                    "P3",
+                    f"SQL queries, {key} page: large ÷ tiny ({page['queries']}/{tiny})",
+                    fmt(ratio),
+                    "1.0",
+                    ratio == 1.0,
+                )
+            )
+        p5 = r["inproc"]["P5"]
+        rows.append(
+            (
+                "P5",
+                "25 concurrent final submissions: errors",
+                str(len(p5["errors"])),
+                "0",
+                not p5["errors"],
+            )
+        )
+        rows.append(
+            (
+                "P5",
+                f"p99 ÷ single submission ({p5['p99_ms']} ms / {p5['single_ms']} ms)",
+                fmt(p5["ratio"]) if p5["ratio"] else "n/a",
+                "≤ 10",
+                bool(p5["ratio"]) and p5["ratio"] <= 10,
+            )
+        )
+        p6 = r["P6"]
+        sqlite, pg = p6["sqlite"], p6["postgresql"]
+        rows.append(
+            (
+                "P6",
+                "25 concurrent signatures, SQLite: errors",
+                str(len(sqlite["errors"])),
+                "0",
+                not sqlite["errors"],
+            )
+        )
+        if pg:
+            rows.append(
+                (
+                    "P6",
+                    "25 concurrent signatures, PostgreSQL: errors",
+                    str(len(pg["errors"])),
+                    "0",
+                    not pg["errors"],
+                )
+            )
+            ratio = sqlite["throughput"] / pg["throughput"] if pg["throughput"] else float("nan")
+            rows.append(
+                (
+                    "P6",
+                    f"SQLite ÷ PostgreSQL signatures/s ({sqlite['throughput']:.0f}/{pg['throughput']:.0f})",
+                    fmt(ratio),
+                    "≥ 0.5",
+                    ratio >= 0.5,
+                )
+            )
+        else:
+            rows.append(("P6", "SQLite ÷ PostgreSQL signatures/s", "not run", "≥ 0.5", False))
+        p7 = r["inproc"]["P7"]
+        base = p7["certificate"]["ms_per_page"]
+        for name, value in p7.items():
+            ratio = value["ms_per_page"] / base
+            rows.append(
+                (
+                    "P7",
+                    f"{name}: {value['ms_per_page']:.0f} ms/page ({value['pages']} p.) ÷ certificate",
+                    fmt(ratio),
+                    "≤ 3",
+                    ratio <= 3,
+                )
+            )
+        p8 = r["inproc"]["P8"]
+        rows.append(
+            (
+                "P8",
+                f"session pack ({p8['documents']} PDFs, {p8['seconds']} s) ÷ one certificate",
+                fmt(p8["ratio"]),
+                "≤ 60",
+                p8["ratio"] <= 60,
+            )
+        )
+        p9 = r["P9"]
+        rss = p9["rss_mb"]
+        rows.append(
+            (
+                "P9",
+                f"RSS after {p9['packs']} packs ÷ after 10 ({float(rss[str(p9['packs'])] if str(p9['packs']) in rss else rss[p9['packs']]):.0f} MB; pack = {p9['pack']})",
+                fmt(p9["ratio"]),
+                "≤ 1.2",
+                p9["ratio"] <= 1.2,
+            )
+        )
+        p11 = r["inproc"]["P11"]
+        rows.append(
+            (
+                "P11",
+                f"{p11['rows']}-row attendance export time ÷ iterating the rows",
+                fmt(p11["ratio"]),
+                "≤ 5",
+                p11["ratio"] <= 5,
+            )
+        )
+        rows.append(
+            (
+                "P11",
+                "attendance export: extra memory (tracemalloc peak, MB)",
+                f"{p11['peak_mb']:.1f}",
+                "≤ 50",
+                p11["peak_mb"] <= 50,
+            )
+        )
+        p12 = r["inproc"]["P12"]
+        rows.append(
+            (
+                "P12",
+                f"login request ÷ one password check ({p12['login_ms']} / {p12['check_ms']} ms)",
+                fmt(p12["ratio"]),
+                "≤ 1.3",
+                p12["ratio"] <= 1.3,
+            )
+        )
+        return rows
+
+    def report(self):
+        rows = self.rows()
+        self.results["table"] = [
+            {"id": i, "measure": m, "value": v, "target": t, "ok": ok} for i, m, v, t, ok in rows
+        ]
+        widths = [max(len(str(row[k])) for row in rows) for k in range(4)]
+        print()
+        print(
+            f"{'id':<{widths[0]}}  {'measure':<{widths[1]}}  {'value':>{widths[2]}}  {'target':<{widths[3]}}  ok"
+        )
+        for i, m, v, t, ok in rows:
+            print(
+                f"{i:<{widths[0]}}  {m:<{widths[1]}}  {v:>{widths[2]}}  {t:<{widths[3]}}  {'yes' if ok else 'NO'}"
+            )
+        counts_text = ", ".join(f"{k} {v}" for k, v in self.results["dataset"].items())
+        print(f"\nDataset: {counts_text}. Total {self.results['total_seconds']} s.")
+        for note in self.results["notes"]:
+            print(f"Note: {note}")
+        (HERE / "results-latest.json").write_text(json.dumps(self.results, indent=2, default=str))
+        lines = [
+            "# Last `make bench` run",
+            "",
+            f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, scale {self.args.scale} "
+            f"({counts_text}); {self.results['total_seconds']} s in all.",
+            "",
+            "| id | measure | value | target | ok |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {i} | {m} | {v} | {t} | {'yes' if ok else '**no**'} |" for i, m, v, t, ok in rows
+        ]
+        lines += [""] + [f"Note: {n}" for n in self.results["notes"]]
+        (HERE / "last-run.md").write_text("\n".join(lines).rstrip() + "\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="dataset size (1.0 = 5,000 trainees)"
+    )
+    parser.add_argument(
+        "--packs", type=int, default=100, help="P9: packs rendered (RSS at 10 and here)"
+    )
+    parser.add_argument("--pack-trainees", type=int, default=1, help="P9: trainees per pack")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary databases")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--info", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        result = PHASES[args.phase](args)
+        Path(args.out).write_text(json.dumps(result, default=str))
+        return
+    Bench(args).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Model choice fields that refuse out-of-range ids with a form error instead of a crash.
+
+Django's fields pass the posted id to the database; an id beyond 64 bits raises
+OverflowError (SQLite) or DataError (PostgreSQL), i.e. a 500 on a tampered POST.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+MAX_ID = 2**63 - 1
+
+
+def _out_of_range(value) -> bool:
+    text = str(value).strip()
+    return text.lstrip("-").isdigit() and not (0 < int(text) <= MAX_ID)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and _out_of_range(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            if _out_of_range(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

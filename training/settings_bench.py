@@ -23,7 +23,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ROOT_URLCONF = "training.urls_bench"
 # No collected static files either: silence WhiteNoise's "No directory at" warning.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 # No collectstatic in a benchmark run: plain storage, the pages only need the URLs.
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -107,3 +107,12 @@ def logout(page):
     page.get_by_role("button", name="Mon compte").click()
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_load_state("networkidle")
+
+
+def nav(page, name):
+    """Follow a link of the main navigation, opening the collapsed menu first if needed."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    page.locator("#nav-main").get_by_role("link", name=name, exact=True).click()
+    page.wait_for_load_state("networkidle")

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 
-from tests.e2e.conftest import PHONE, check_accessibility, login
+from tests.e2e.conftest import PHONE, check_accessibility, login, nav
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from training.content import content_load
 from training.models import Enrolment, TrainingSession
@@ -99,7 +99,7 @@ def test_administrator_filters_all_sessions_and_a_user_subscribes_to_the_feed(pa
     SessionFactory(code="LYON-1", trainers=[claire], dates=session_dates(days_ahead=10))
     SessionFactory(code="PARIS-1", dates=session_dates(days_ahead=40))
     login(page, admin.email, DEFAULT_PASSWORD)
-    page.get_by_role("link", name="Toutes les sessions").click()
+    nav(page, "Sessions")
     page.get_by_label("Formateur", exact=True).select_option(label="Claire Rousseau")
     page.get_by_role("button", name="Filtrer").click()
     assert page.get_by_role("link", name="LYON-1").count() == 1

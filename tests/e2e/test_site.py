@@ -39,7 +39,7 @@ def test_each_demo_role_logs_in_and_reaches_its_landing_page(page, demo, email, 
     assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
     check_accessibility(page, f"dashboard-{name}")
     logout(page)
-    assert page.get_by_role("link", name="Se connecter", exact=True).is_visible()
+    assert page.get_by_role("link", name="Se connecter pour suivre le cours").is_visible()
 
 
 def test_trainee_reads_a_lesson_marks_it_read_and_the_module_bar_moves(page, demo):

@@ -204,8 +204,8 @@ def test_a_truncated_png_is_refused_even_after_weasyprint_relaxed_pillow():
 
 @pytest.mark.django_db
 def test_ids_beyond_64_bits_are_a_form_error_not_a_crash():
-    from training.forms_sessions import SlotForm
     from tests.factories import SessionFactory
+    from training.forms_sessions import SlotForm
 
     slot = SessionFactory().slots.first()
     form = SlotForm(

@@ -102,9 +102,10 @@ def render_pdf(template_name: str, context: dict, *, title: str, author: str, la
     html = render_to_string(template_name, {**context, "pdf_title": title, "pdf_lang": lang})
     fetcher = restricted_fetcher()
     document = weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(
-        stylesheets=[weasyprint.CSS(string="@page { size: A4; }", url_fetcher=fetcher)]
+        stylesheets=[weasyprint.CSS(string="@page { size: A4; }", url_fetcher=fetcher)],
+        pdf_tags=True,
     )
     document.metadata.title = title
     document.metadata.authors = [author] if author else []
     document.metadata.lang = lang
-    return document.write_pdf()
+    return document.write_pdf(pdf_tags=True)  # tagged PDF for screen readers

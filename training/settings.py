@@ -228,6 +228,9 @@ ORGANISATION = {
     "director": os.environ.get(
         "ORGANISATION_DIRECTOR", "Directrice de la publication (démonstration)"
     ),
+    "representative": os.environ.get(
+        "ORGANISATION_REPRESENTATIVE", "Représentante légale de l'organisme (démonstration)"
+    ),
     "host": os.environ.get("ORGANISATION_HOST", "Hébergeur à renseigner (démonstration)"),
     "handicap_name": os.environ.get("REFERENT_HANDICAP_NAME", "Référente handicap (démonstration)"),
     "handicap_email": os.environ.get("REFERENT_HANDICAP_EMAIL", "handicap@example.org"),

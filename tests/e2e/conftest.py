@@ -101,18 +101,23 @@ def check_accessibility(page, name):
 
 def logout(page):
     """Open the (possibly collapsed) menu, then the account menu, and log out."""
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    _open_menu(page)
     page.get_by_role("button", name="Mon compte").click()
+    page.locator(".dropdown-menu.show").wait_for(state="visible")
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_load_state("networkidle")
 
 
-def nav(page, name):
-    """Follow a link of the main navigation, opening the collapsed menu first if needed."""
+def _open_menu(page):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        # Wait for Bootstrap's collapse animation to finish before clicking inside the menu.
+        page.locator("#nav-main.show:not(.collapsing)").wait_for(state="visible")
+
+
+def nav(page, name):
+    """Follow a link of the main navigation, opening the collapsed menu first if needed."""
+    _open_menu(page)
     page.locator("#nav-main").get_by_role("link", name=name, exact=True).click()
     page.wait_for_load_state("networkidle")

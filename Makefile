@@ -48,7 +48,9 @@ pytest-pg: venv messages
 
 test: system venv lint check-messages messages
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py load_course --dry-run >/dev/null
+	@tmp=$$(mktemp -d) && SQLITE_PATH=$$tmp/check.sqlite3 DATABASE_URL= $(PY) manage.py migrate -v0 \
+	  && SQLITE_PATH=$$tmp/check.sqlite3 DATABASE_URL= $(PY) manage.py load_course --dry-run >/dev/null \
+	  && rm -rf $$tmp && echo "Course content valid (load_course --dry-run on a fresh database)."
 	$(MAKE) --no-print-directory pytest
 	$(MAKE) --no-print-directory pytest-pg
 

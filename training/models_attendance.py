@@ -38,7 +38,26 @@ def _attestation_upload_to(instance, filename: str) -> str:
 
 
 class AppendOnlyError(Exception):
-    """Raised when code tries to change or delete attendance evidence."""
+    """Raised when code tries to change or delete evidence (signatures, corrections, audit)."""
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once: evidence is corrected by new rows, never edited or deleted."""
+
+    append_only_error = AppendOnlyError
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.append_only_error(
+                f"{self._meta.verbose_name}: append-only, add a new record."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.append_only_error(f"{self._meta.verbose_name}: never deleted.")
 
 
 class SignatureMethod(models.TextChoices):
@@ -134,7 +153,7 @@ class AttendanceSignatureQuerySet(models.QuerySet):
         return self.annotate(effective_status=Coalesce(Subquery(latest), F("status")))
 
 
-class AttendanceSignature(models.Model):
+class AttendanceSignature(AppendOnlyModel):
     """One trainee's attendance record for one half-day (signature or trainer's mark)."""
 
     class Status(models.TextChoices):
@@ -194,14 +213,6 @@ class AttendanceSignature(models.Model):
     def __str__(self):
         return f"{self.trainee} — {self.slot} — {self.get_status_display()}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Attendance signatures are append-only: record a correction.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Attendance signatures are never deleted.")
-
     @property
     def current_status(self) -> str:
         """The status after corrections (when annotated by ``with_effective_status``)."""
@@ -212,7 +223,7 @@ class AttendanceSignature(models.Model):
         return str(self.Status(self.current_status).label)
 
 
-class AttendanceCorrection(models.Model):
+class AttendanceCorrection(AppendOnlyModel):
     """A later change of an attendance record's status, with its author and reason."""
 
     signature = models.ForeignKey(
@@ -246,14 +257,6 @@ class AttendanceCorrection(models.Model):
 
     def __str__(self):
         return f"{self.signature} → {self.get_new_status_display()}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Attendance corrections are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Attendance corrections are never deleted.")
 
 
 class SigningAttempt(models.Model):

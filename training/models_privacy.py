@@ -13,15 +13,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from training.models_attendance import AppendOnlyError, AppendOnlyModel
+
 __all__ = ["AuditEvent", "ErasureRequest", "SlotEvidenceSeal"]
 
 
-class AuditAppendOnlyError(Exception):
+class AuditAppendOnlyError(AppendOnlyError):
     """Raised when code tries to change or delete an audit event."""
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what, when, on which object (append-only)."""
+
+    append_only_error = AuditAppendOnlyError
 
     class Action(models.TextChoices):
         ATTENDANCE_CORRECT = "attendance.correct", _("Attendance corrected")
@@ -57,14 +61,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditAppendOnlyError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditAppendOnlyError("Audit events are never deleted.")
 
 
 class ErasureRequest(models.Model):

@@ -53,6 +53,15 @@ def _error_message(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _session_values(user, data) -> dict:
+    """The form's values as keyword arguments of session_create / session_update."""
+    return {
+        **{name: data[name] for name in services.SESSION_FIELDS},
+        "dates": data["dates"],
+        "trainers": _with_self(user, data["trainers"]),
+    }
+
+
 def _with_self(user, trainers):
     """A trainer always stays on their own session (otherwise it would vanish for them)."""
     trainers = list(trainers or [])
@@ -164,20 +173,7 @@ def session_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            session = services.session_create(
-                course=data["course"],
-                title=data["title"],
-                dates=data["dates"],
-                trainers=_with_self(request.user, data["trainers"]),
-                code=data["code"],
-                capacity=data["capacity"],
-                place_name=data["place_name"],
-                address=data["address"],
-                access_notes=data["access_notes"],
-                remote_url=data["remote_url"],
-                status=data["status"],
-                notes=data["notes"],
-            )
+            session = services.session_create(**_session_values(request.user, data))
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -202,21 +198,7 @@ def session_update(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.session_update(
-                session=session,
-                dates=data["dates"],
-                trainers=_with_self(request.user, data["trainers"]),
-                code=data["code"],
-                course=data["course"],
-                title=data["title"],
-                capacity=data["capacity"],
-                place_name=data["place_name"],
-                address=data["address"],
-                access_notes=data["access_notes"],
-                remote_url=data["remote_url"],
-                status=data["status"],
-                notes=data["notes"],
-            )
+            services.session_update(session=session, **_session_values(request.user, data))
         except ValidationError as error:
             _form_errors(form, error)
         else:

@@ -3,7 +3,7 @@ import subprocess
 import pytest
 
 from boussole.models import Case, Guide
-from tests.e2e.conftest import PHONE, check_accessibility, login, logout
+from tests.e2e.conftest import PHONE, check_accessibility, login, logout, nav
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from training.content import content_load
 
@@ -28,8 +28,7 @@ def test_a_trainee_walks_a_case_on_a_phone_and_downloads_the_fiche(phone_page, l
     case = Case.objects.get(slug="ccas-plateforme-partagee")
     graph = loaded.graph
 
-    page.get_by_role("button", name="Ouvrir le menu").click()
-    page.get_by_role("link", name="Boussole").click()
+    nav(page, "Boussole")
     page.get_by_role("link", name="Voir les cas pratiques").click()
     page.get_by_role("link", name=case.title).click()
     check_accessibility(page, "boussole-case-phone")

@@ -193,11 +193,16 @@ def test_pdfs_have_title_author_language_a4_pages_and_embedded_fonts(finished, t
 
 
 def _streams(data: bytes) -> bytes:
-    """Return the PDF's objects, compressed streams included (the catalog may be in one)."""
+    """Return the PDF's objects, compressed streams included (the catalog may be in one).
+
+    A decompressor object reads each stream up to its own end marker, so neither the
+    line break before ``endstream`` nor a last compressed byte that happens to be
+    ``\\r`` can make a stream unreadable.
+    """
     found = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    for match in re.finditer(rb"stream\r?\n", data):
         try:
-            found.append(zlib.decompress(match.group(1)))
+            found.append(zlib.decompressobj().decompress(data[match.end() :]))
         except zlib.error:
             continue
     return b"".join(found)

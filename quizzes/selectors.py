@@ -7,16 +7,21 @@ whatever the number of trainees.
 
 The **retained attempt** of a trainee at a quiz is the first submitted one for a
 positioning test (it measures the starting point) and the best one (then the latest) for
-module checks and the final evaluation.
+module checks and the final evaluation. ``_retained`` applies that rule in Python to attempts
+already loaded; ``retained_attempts`` applies the same rule in SQL (a window function), for
+pages that must not load every attempt (a quiz's results page at thousands of trainees).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models.functions import Lower, RowNumber
 from django.shortcuts import get_object_or_404
 
 from quizzes.models import Answer, Attempt, Question, Quiz
@@ -192,7 +197,10 @@ def _scoped(queryset: QuerySet, *, users=None, session=None) -> QuerySet:
 
 
 def _retained(attempts, kind: str) -> dict[int, Attempt]:
-    """Pick the retained attempt per user from submitted attempts ordered oldest first."""
+    """Pick the retained attempt per user from submitted attempts ordered oldest first.
+
+    Keep in step with ``_retained_order`` (the same rule in SQL).
+    """
     retained: dict[int, Attempt] = {}
     for attempt in attempts:
         current = retained.get(attempt.user_id)
@@ -214,12 +222,48 @@ def submitted_attempts(*, quiz: Quiz, users=None, session=None) -> list[Attempt]
     )
 
 
+def _retained_order(kind: str) -> list:
+    """Rank a user's attempts so that the retained one comes first (``_retained`` in SQL).
+
+    Positioning test: the first sent (oldest ``submitted_at``, then lowest pk). Other quizzes:
+    the best score, ties going to the latest sent (then the highest pk), as ``_retained``'s
+    ``>=`` over attempts ordered oldest first does.
+    """
+    if kind == Quiz.Kind.POSITIONING:
+        return [F("submitted_at").asc(), F("pk").asc()]
+    return [F("score_percent").desc(), F("submitted_at").desc(), F("pk").desc()]
+
+
+def retained_attempts(*, quiz: Quiz, users=None, session=None) -> QuerySet:
+    """Return each trainee's retained attempt at a quiz in scope: one row per trainee.
+
+    Each row also carries ``attempt_count`` (the trainee's submitted attempts in scope) and
+    ``last_sent`` (when the latest was sent). Window functions, portable to SQLite and
+    PostgreSQL, rank each trainee's attempts in one pass over the quiz's attempts; Django
+    wraps the query to filter on the rank, so the result can be sliced, counted, aggregated
+    or used as a subquery like any queryset.
+    """
+    per_user = {"partition_by": [F("user_id")]}
+    return (
+        _scoped(Attempt.objects.submitted().filter(quiz=quiz), users=users, session=session)
+        .annotate(
+            retained_rank=Window(RowNumber(), order_by=_retained_order(quiz.kind), **per_user),
+            attempt_count=Window(Count("pk"), **per_user),
+            last_sent=Window(Max("submitted_at"), **per_user),
+        )
+        .filter(retained_rank=1)
+    )
+
+
+RESULTS_PER_PAGE = 50
+
+
 @dataclass
 class TraineeScore:
     user: object
     retained: Attempt
     attempts: int
-    last: Attempt
+    last_sent: datetime.datetime
 
 
 @dataclass
@@ -242,47 +286,52 @@ class ItemStat:
 
 @dataclass
 class QuizResults:
+    """A quiz's figures over every trainee in scope, and one page of the per-trainee table."""
+
     quiz: Quiz
-    trainees: list[TraineeScore]
+    trainee_count: int
+    page: Page  # of TraineeScore, by last name, first name
     items: list[ItemStat]
     average: int | None
     pass_rate: int | None
 
 
-def quiz_results(*, quiz: Quiz, users=None, session=None) -> QuizResults:
-    """Return per-trainee scores and the item analysis (worst question first) of a quiz."""
-    attempts = submitted_attempts(quiz=quiz, users=users, session=session)
-    retained = _retained(attempts, quiz.kind)
-    counts: dict[int, int] = defaultdict(int)
-    last: dict[int, Attempt] = {}
-    for attempt in attempts:
-        counts[attempt.user_id] += 1
-        last[attempt.user_id] = attempt
-    trainees = sorted(
-        (TraineeScore(a.user, a, counts[uid], last[uid]) for uid, a in retained.items()),
-        key=lambda t: (t.user.last_name.lower(), t.user.first_name.lower(), t.user.pk),
-    )
+def _item_stats(quiz: Quiz, retained: QuerySet) -> list[ItemStat]:
+    """The item analysis over the retained attempts' answers, worst question first.
+
+    One query groups the answers by question and by set of chosen choices and sums them in
+    SQL; Python then only folds those few groups (a handful per question, whatever the
+    number of trainees) into per-question totals and per-choice counts. The choice ids live
+    in the ``chosen_ids`` JSON list and no portable SQL (SQLite and PostgreSQL, without JSON
+    functions) can unnest it, hence the fold; grouping by the JSON value itself is portable.
+    """
     questions = list(
         quiz.questions.select_related("objective").prefetch_related("choices").order_by("order")
     )
-    rows = Answer.objects.filter(attempt_id__in=[a.pk for a in retained.values()]).values_list(
-        "question_id", "points", "max_points", "is_correct", "chosen_ids"
+    groups = (
+        Answer.objects.filter(attempt__in=retained.values("pk"), question__isnull=False)
+        .order_by()
+        .values_list("question_id", "chosen_ids")
+        .annotate(
+            answered=Count("pk"),
+            correct=Count("pk", filter=Q(is_correct=True)),
+            points=Sum("points"),
+            max_points=Sum("max_points"),
+        )
     )
-    sums: dict[int, list] = defaultdict(lambda: [0, Decimal(0), Decimal(0), 0])
+    sums: dict[int, list] = defaultdict(lambda: [0, 0, Decimal(0), Decimal(0)])
     chosen_counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for question_id, points, max_points, is_correct, chosen_ids in rows:
-        if question_id is None:
-            continue
-        s = sums[question_id]
-        s[0] += 1
-        s[1] += points
-        s[2] += max_points
-        s[3] += 1 if is_correct else 0
+    for question_id, chosen_ids, answered, correct, points, max_points in groups:
+        total = sums[question_id]
+        total[0] += answered
+        total[1] += correct
+        total[2] += points
+        total[3] += max_points
         for choice_id in chosen_ids or []:
-            chosen_counts[question_id][choice_id] += 1
+            chosen_counts[question_id][choice_id] += answered
     items = []
     for question in questions:
-        answered, points, max_points, correct = sums.get(question.pk, (0, 0, 0, 0))
+        answered, correct, points, max_points = sums.get(question.pk, (0, 0, 0, 0))
         success = round(100 * points / max_points) if max_points else 0
         item = ItemStat(question, answered, correct, success)
         for choice in question.choices.all():
@@ -298,12 +347,45 @@ def quiz_results(*, quiz: Quiz, users=None, session=None) -> QuizResults:
             )
         items.append(item)
     items.sort(key=lambda i: (i.answered == 0, i.success, i.question.order))
-    scores = [t.retained.score_percent for t in trainees]
-    average = round(sum(scores) / len(scores)) if scores else None
-    pass_rate = None
-    if quiz.pass_mark and trainees:
-        pass_rate = round(100 * sum(1 for t in trainees if t.retained.passed) / len(trainees))
-    return QuizResults(quiz, trainees, items, average, pass_rate)
+    return items
+
+
+def quiz_results(
+    *, quiz: Quiz, users=None, session=None, page=1, per_page: int = RESULTS_PER_PAGE
+) -> QuizResults:
+    """Return a quiz's figures, one page of per-trainee scores and the item analysis.
+
+    The trainee count, average score, pass rate and item analysis cover every retained
+    attempt in scope and are computed in SQL; only the requested page of trainees is loaded
+    (``page`` as given in the URL: a bad number gives the first or last page, as
+    ``Paginator.get_page`` does). A constant number of queries whatever the number of
+    trainees.
+    """
+    retained = retained_attempts(quiz=quiz, users=users, session=session)
+    figures = retained.aggregate(
+        trainees=Count("pk"),
+        score_total=Sum("score_percent"),
+        passed=Count("pk", filter=Q(passed=True)),
+    )
+    count = figures["trainees"]
+    average = round(figures["score_total"] / count) if count else None
+    pass_rate = round(100 * figures["passed"] / count) if quiz.pass_mark and count else None
+    # Sort and slice narrow rows (pk and the two counts), then load the page's attempts and
+    # users by pk: sorting thousands of full attempt-and-user rows costs twice as much.
+    ranked = retained.order_by(
+        Lower("user__last_name"), Lower("user__first_name"), "user_id"
+    ).values_list("pk", "attempt_count", "last_sent")
+    paginator = Paginator(ranked, per_page)
+    paginator.count = count  # already counted with the figures: no second count query
+    current = paginator.get_page(page)
+    rows = list(current.object_list)
+    attempts = Attempt.objects.select_related("user").in_bulk([pk for pk, _n, _last in rows])
+    current.object_list = [
+        TraineeScore(attempts[pk].user, attempts[pk], n, last)
+        for pk, n, last in rows
+        if pk in attempts  # gone since the first query (an account erased meanwhile)
+    ]
+    return QuizResults(quiz, count, current, _item_stats(quiz, retained), average, pass_rate)
 
 
 def quiz_export_data(*, quiz: Quiz, users=None, session=None) -> dict:

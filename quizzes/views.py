@@ -134,9 +134,16 @@ def results_index(request):
 
 @role_required(permissions.can_see_results)
 def quiz_results(request, slug):
+    """A quiz's figures and item analysis, with the trainees 50 per page (``?page=N``)."""
     quiz = get_object_or_404(Quiz, slug=slug)
-    results = selectors.quiz_results(quiz=quiz)
-    return render(request, "quizzes/quiz_results.html", {"quiz": quiz, "results": results})
+    results = selectors.quiz_results(quiz=quiz, page=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "quizzes/quiz_results.html",
+        {"quiz": quiz, "results": results, "page": results.page, "query": query.urlencode()},
+    )
 
 
 @role_required(permissions.can_see_results)

@@ -18,6 +18,7 @@ for this purpose; every other scheme, host or path is refused.
 from __future__ import annotations
 
 import mimetypes
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -91,6 +92,29 @@ def restricted_fetcher():
     return _fetcher_class()(timeout=5, allow_redirects=False)
 
 
+_local = threading.local()
+
+
+def _font_config():
+    """Return this thread's WeasyPrint font configuration and A4 page stylesheet.
+
+    Without one, WeasyPrint builds a new font configuration (a Pango font map) for every
+    document, and the native memory of those maps is not all given back: a long-lived worker
+    grew by about half a megabyte per PDF (``make bench``, P9). Reusing one keeps the memory
+    flat and saves about a tenth of each render. Pango font maps are not thread-safe, hence
+    one per thread.
+    """
+    if getattr(_local, "font_config", None) is None:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        _local.font_config = FontConfiguration()
+        _local.page_css = weasyprint.CSS(
+            string="@page { size: A4; }", font_config=_local.font_config
+        )
+    return _local.font_config, _local.page_css
+
+
 def render_pdf(template_name: str, context: dict, *, title: str, author: str, lang="fr") -> bytes:
     """Render a Django template to an A4 PDF with its metadata; fonts are embedded.
 
@@ -100,11 +124,10 @@ def render_pdf(template_name: str, context: dict, *, title: str, author: str, la
     import weasyprint
 
     html = render_to_string(template_name, {**context, "pdf_title": title, "pdf_lang": lang})
-    fetcher = restricted_fetcher()
-    document = weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).render(
-        stylesheets=[weasyprint.CSS(string="@page { size: A4; }", url_fetcher=fetcher)],
-        pdf_tags=True,
-    )
+    font_config, page_css = _font_config()
+    document = weasyprint.HTML(
+        string=html, base_url=PDF_BASE_URL, url_fetcher=restricted_fetcher()
+    ).render(stylesheets=[page_css], font_config=font_config, pdf_tags=True)
     document.metadata.title = title
     document.metadata.authors = [author] if author else []
     document.metadata.lang = lang

@@ -13,6 +13,9 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Bundles print one PDF after the other, in the test's process (the parallel printing
+    # has its own tests in tests/training/test_documents_parallel.py).
+    settings.DOCUMENTS_PDF_PROCESSES = 1
 
 
 @pytest.fixture(scope="session")

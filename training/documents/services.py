@@ -8,11 +8,14 @@ Views, the ZIP builder and the ``session_documents`` command all call it.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -99,6 +102,12 @@ def document_get(
         pdf = kind.render(data)
     else:
         pdf = rendering.pdf_render(html, title=_title(kind, session, trainee))
+    return _store(session, kind, trainee, digest, pdf)
+
+
+def _store(session, kind: DocumentKind, trainee, digest: str, pdf: bytes) -> Document:
+    """Save a freshly rendered PDF as the current version of its document."""
+    filename = kind.filename(session, trainee)
     record = GeneratedDocument(session=session, kind=kind.key, trainee=trainee, input_hash=digest)
     record.file.save(f"{digest[:16]}-{filename}", ContentFile(pdf), save=False)
     try:
@@ -131,11 +140,16 @@ def _supersede(record: GeneratedDocument) -> None:
 
 
 def documents_plan(
-    *, data: SessionData, which: str = ZIP_ALL, kind: str | None = None
+    *, data: SessionData, which: str = ZIP_ALL, kind: str | None = None, kinds=None
 ) -> Iterator[tuple[DocumentKind, User | None, str]]:
-    """Yield (kind, trainee, path inside the bundle) for a whole bundle of documents."""
+    """Yield (kind, trainee, path inside the bundle) for a bundle of documents.
+
+    The bundle is every kind, or one ``kind``, or the list ``kinds``.
+    """
     session = data.session
-    kinds = list(KINDS.values()) if kind is None else [KINDS[kind]]
+    if kind is not None:
+        kinds = [kind]
+    kinds = list(KINDS.values()) if kinds is None else [KINDS[key] for key in kinds]
     if which == ZIP_CERTIFICATES:
         kinds = [KINDS[GeneratedDocument.Kind.CERTIFICATE]]
     for item in kinds:
@@ -147,12 +161,66 @@ def documents_plan(
 
 
 def documents_bundle(
-    *, session: TrainingSession, which: str = ZIP_ALL, kind: str | None = None
+    *, session: TrainingSession, which: str = ZIP_ALL, kind: str | None = None, kinds=None
 ) -> Iterator[tuple[str, Document]]:
     """Yield (path inside the bundle, document) for every document of the bundle."""
     data = SessionData(session)
-    for item, trainee, path in documents_plan(data=data, which=which, kind=kind):
-        yield path, document_get(session=session, kind=item, trainee=trainee, data=data)
+    plan = list(documents_plan(data=data, which=which, kind=kind, kinds=kinds))
+    ready = _render_missing(session=session, data=data, plan=plan)
+    for item, trainee, path in plan:
+        document = ready.get((item.key, getattr(trainee, "pk", None)))
+        yield path, document or document_get(session=session, kind=item, trainee=trainee, data=data)
+
+
+def _worker_start() -> None:
+    """Give a forked worker its own WeasyPrint font configuration, not a copy of ours."""
+    from modules import pdf
+
+    pdf._local.__dict__.clear()
+
+
+def _print_pdf(job: tuple[str, str]) -> bytes:
+    """Print one document's HTML to PDF (runs in a worker process: no database)."""
+    html, title = job
+    return rendering.pdf_render(html, title=title)
+
+
+def _render_missing(*, session, data: SessionData, plan) -> dict[tuple, Document]:
+    """Print the bundle's documents whose inputs changed, on several processes at once.
+
+    A session's pack is some fifty independent PDFs (``make bench``, P8); printing them one
+    after the other used one core. The HTML and the fingerprints are made here, with the
+    database; only the printing, which needs neither, goes to forked workers, which also
+    take WeasyPrint's memory away with them. Documents printed elsewhere (the attendance
+    sheet) are made here while the workers print. Returns the documents made, by
+    (kind, trainee id); the others are left to ``document_get``.
+    """
+    jobs = []
+    for item, trainee, _path in plan:
+        if item.render is not None or (item.personal and not data.is_enrolled(trainee)):
+            continue
+        digest, html = _inputs(item, data, trainee)
+        if _stored(session, item, trainee, digest) is None:
+            jobs.append((item, trainee, digest, (html, _title(item, session, trainee))))
+    workers = min(settings.DOCUMENTS_PDF_PROCESSES, len(jobs))
+    if workers < 2:
+        return {}
+    import weasyprint  # noqa: F401 — imported once here, inherited by the forked workers
+
+    ready: dict[tuple, Document] = {}
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_start
+    ) as pool:
+        printed = pool.map(_print_pdf, [job for *_rest, job in jobs])
+        for item, _trainee, _path in plan:
+            if item.render is not None:
+                ready[(item.key, None)] = document_get(session=session, kind=item, data=data)
+        for (item, trainee, digest, _job), pdf in zip(jobs, printed, strict=True):
+            ready[(item.key, getattr(trainee, "pk", None))] = _store(
+                session, item, trainee, digest, pdf
+            )
+    return ready
 
 
 def documents_zip(*, session: TrainingSession, which: str, fileobj) -> int:

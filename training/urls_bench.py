@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from training import permissions
 from training.urls import urlpatterns as site_urlpatterns
 
 
@@ -10,4 +11,13 @@ def hello(request):
     return HttpResponse("hello", content_type="text/plain")
 
 
-urlpatterns = [path("bench/hello/", hello, name="bench_hello"), *site_urlpatterns]
+def hello_user(request):
+    """What every logged-in page pays before its own work: session, user and role."""
+    return HttpResponse(f"hello {permissions.role_of(request.user)}", content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/hello/", hello, name="bench_hello"),
+    path("bench/hello-user/", hello_user, name="bench_hello_user"),
+    *site_urlpatterns,
+]

@@ -263,7 +263,7 @@ def phase_seed(args) -> dict:
     def cookie(user):
         store = SessionStore()
         store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_backend"] = "training.auth.ModelBackend"
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store.create()
         return store.session_key
@@ -319,6 +319,48 @@ def phase_queries(args) -> dict:
             response = client.get(url)
         result[name] = {"status": response.status_code, "queries": len(queries)}
     return result
+
+
+def phase_submissions(args) -> dict:
+    """P5 preparation: started final-evaluation attempts, answers and session cookies."""
+    django_setup()
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.urls import reverse
+
+    from quizzes.models import Quiz
+    from quizzes.services import attempt_start, quiz_questions
+    from training.models import Enrolment, TrainingSession, User
+
+    info = json.loads(Path(args.info).read_text())
+    final = Quiz.objects.get(kind=Quiz.Kind.FINAL)
+    answers = {f"q{q.pk}": str(next(iter(q.choices.all())).pk) for q in quiz_questions(quiz=final)}
+    focus = TrainingSession.objects.get(pk=info["focus_session"])
+    focus_users = [
+        e.trainee for e in Enrolment.objects.filter(session=focus).select_related("trainee")
+    ]
+    others = list(
+        User.objects.filter(groups__name="Stagiaire")
+        .exclude(pk__in=[u.pk for u in focus_users])
+        .order_by("pk")[:5]
+    )
+
+    def prepared(user, session=None):
+        attempt = attempt_start(user=user, quiz=final, session=session)
+        store = SessionStore()
+        store["_auth_user_id"] = str(user.pk)
+        store["_auth_user_backend"] = "training.auth.ModelBackend"
+        store["_auth_user_hash"] = user.get_session_auth_hash()
+        store.create()
+        return {
+            "url": reverse("quizzes:attempt_take", args=[attempt.pk]),
+            "cookie": store.session_key,
+        }
+
+    return {
+        "answers": answers,
+        "singles": [prepared(user) for user in others],
+        "concurrent": [prepared(user, focus) for user in focus_users],
+    }
 
 
 def _threads(count, target):
@@ -471,7 +513,7 @@ def _timed(function, repeat=1):
 
 
 def phase_inproc(args) -> dict:
-    """P5, P7, P8, P11, P12 on the large database, in this one process."""
+    """P7, P8, P11, P12 on the large database, in this one process."""
     django_setup()
     import tracemalloc
 
@@ -479,53 +521,14 @@ def phase_inproc(args) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from quizzes.models import Quiz
-    from quizzes.services import attempt_start, attempt_submit, quiz_questions
     from training.exports_attendance import attendance_csv_stream
-    from training.models import Enrolment, TrainingSession, User
+    from training.models import Enrolment, TrainingSession
     from training.models_attendance import AttendanceSignature
     from training.models_documents import GeneratedDocument
 
     info = json.loads(Path(args.info).read_text())
     out: dict = {}
     Kind = GeneratedDocument.Kind
-
-    # ---- P5: final evaluation submissions
-    log("P5 final-evaluation submissions")
-    final = Quiz.objects.get(kind=Quiz.Kind.FINAL)
-    questions = quiz_questions(quiz=final)
-    answers = {q.pk: [next(iter(q.choices.all())).pk] for q in questions}
-    focus = TrainingSession.objects.get(pk=info["focus_session"])
-    focus_users = [
-        e.trainee for e in Enrolment.objects.filter(session=focus).select_related("trainee")
-    ]
-    others = list(
-        User.objects.filter(groups__name="Stagiaire")
-        .exclude(pk__in=[u.pk for u in focus_users])
-        .order_by("pk")[:5]
-    )
-    singles = []
-    for user in others:
-        attempt = attempt_start(user=user, quiz=final)
-        began = time.perf_counter()
-        attempt_submit(attempt=attempt, answers=answers)
-        singles.append(time.perf_counter() - began)
-    attempts = [attempt_start(user=u, quiz=final, session=focus) for u in focus_users]
-
-    def submit(index):
-        _attempt, won = attempt_submit(attempt=attempts[index], answers=answers)
-        if not won:
-            raise RuntimeError("submission not graded")
-
-    latencies, errors, _wall = _threads(len(attempts), submit)
-    single = statistics.median(singles)
-    out["P5"] = {
-        "errors": errors,
-        "submitted": len(latencies),
-        "single_ms": round(single * 1000, 1),
-        "p99_ms": round(_percentile(latencies, 99) * 1000, 1) if latencies else None,
-        "ratio": _percentile(latencies, 99) / single if latencies else None,
-    }
 
     # ---- P7 / P8: documents
     log("P7 documents per page")
@@ -548,7 +551,7 @@ def phase_inproc(args) -> dict:
     ):
         pdf, seconds = _timed(
             lambda key=key, trainee=trainee: _render(key, SessionData(pack_session), trainee),
-            2 if name == "certificate" else 1,
+            5 if name == "certificate" else 1,  # the baseline: best of 5
         )
         pages = _pdf_pages(pdf)
         per_page[name] = {
@@ -560,15 +563,25 @@ def phase_inproc(args) -> dict:
     certificate_s = per_page["certificate"]["ms"] / 1000
 
     log("P8 full session pack")
-    kinds = {
-        "session": [Kind.HANDOUT, Kind.ATTENDANCE],
-        "personal": [Kind.CERTIFICATE, Kind.ATTESTATION],
-    }
-    rendered, pack_s = _timed(lambda: _pack(pack_session, pack_trainees, kinds))
+    from django.conf import settings
+
+    from training.documents.services import documents_bundle
+
+    def pack():
+        """The product's bundle path, every document printed (nothing in the cache)."""
+        GeneratedDocument.objects.filter(session=pack_session).delete()
+        bundle = documents_bundle(
+            session=pack_session,
+            kinds=[Kind.HANDOUT, Kind.ATTENDANCE, Kind.CERTIFICATE, Kind.ATTESTATION],
+        )
+        return sum(1 for _path, document in bundle if document.rendered)
+
+    rendered, pack_s = _timed(pack, 2)
     out["P8"] = {
         "documents": rendered,
         "seconds": round(pack_s, 2),
         "ratio": pack_s / certificate_s,
+        "processes": settings.DOCUMENTS_PDF_PROCESSES,
     }
 
     # ---- P11: attendance export
@@ -617,10 +630,10 @@ def phase_inproc(args) -> dict:
 
     # ---- P12: login request vs one password check
     log("P12 login")
-    user = focus_users[0]
+    user = Enrolment.objects.filter(session=info["focus_session"]).first().trainee
     url = reverse("login")
     logins, checks = [], []
-    for _ in range(3):
+    for _ in range(5):  # the best of 5 of each: a cost, not the machine's noise
         _ok, seconds = _timed(lambda: check_password(PASSWORD, user.password))
         checks.append(seconds)
         client = Client()
@@ -631,9 +644,9 @@ def phase_inproc(args) -> dict:
             out.setdefault("P12_errors", []).append(_response.status_code)
         logins.append(seconds)
     out["P12"] = {
-        "login_ms": round(statistics.median(logins) * 1000, 1),
-        "check_ms": round(statistics.median(checks) * 1000, 1),
-        "ratio": statistics.median(logins) / statistics.median(checks),
+        "login_ms": round(min(logins) * 1000, 1),
+        "check_ms": round(min(checks) * 1000, 1),
+        "ratio": min(logins) / min(checks),
     }
     return out
 
@@ -682,6 +695,7 @@ def phase_memory(args) -> dict:
 
 PHASES = {
     "template": phase_template,
+    "submissions": phase_submissions,
     "seed": phase_seed,
     "queries": phase_queries,
     "signatures": phase_signatures,
@@ -691,6 +705,11 @@ PHASES = {
 
 
 # =========================================================================== orchestrator
+
+
+def _ok(ok, no: str) -> str:
+    """A table cell for a target met, missed, or an informational row (ok is None)."""
+    return "—" if ok is None else "yes" if ok else no
 
 
 class Bench:
@@ -800,6 +819,60 @@ class Bench:
             return {"status": status, "rps": rps, "non_2xx": int(bad.group(1)) if bad else 0}
         return self._python_load(path, cookie)
 
+    def submit(self, prepared: dict, answers: dict) -> float:
+        """POST one quiz submission as its trainee; return the latency (s) or raise."""
+        import http.client
+        import secrets
+        from urllib.parse import urlencode
+
+        token = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+        body = urlencode({"csrfmiddlewaretoken": token, **answers})
+        headers = {
+            "Cookie": f"sessionid={prepared['cookie']}; csrftoken={token}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        began = time.perf_counter()
+        connection.request("POST", prepared["url"], body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - began
+        connection.close()
+        location = response.getheader("Location") or ""
+        if response.status != 302 or not location.endswith("/resultat/"):
+            raise RuntimeError(f"HTTP {response.status} {location}")
+        return elapsed
+
+    def submissions(self, prepared: dict) -> dict:
+        """P5: one trainee at a time (the baseline), then 25 at once, through gunicorn."""
+        answers = prepared["answers"]
+        singles = [self.submit(item, answers) for item in prepared["singles"]]
+        items = prepared["concurrent"]
+        barrier = threading.Barrier(len(items))
+        latencies, errors = [], []
+
+        def run(item):
+            try:
+                barrier.wait()
+                latencies.append(self.submit(item, answers))
+            except Exception as exc:  # noqa: BLE001 - every failure is counted and shown
+                errors.append(f"{type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=run, args=(item,)) for item in items]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        single = statistics.median(singles)
+        p99 = _percentile(latencies, 99) if latencies else None
+        return {
+            "errors": errors,
+            "submitted": len(latencies),
+            "single_ms": round(single * 1000, 1),
+            "p99_ms": round(p99 * 1000, 1) if p99 else None,
+            "ratio": p99 / single if p99 else None,
+        }
+
     def _python_load(self, path, cookie) -> dict:
         import http.client
 
@@ -870,19 +943,23 @@ class Bench:
         self.results["P3"] = {"tiny": q_tiny, "large": q_large}
 
         # P1, P2
+        prepared = self.child("submissions", large, "--info", str(self.tmp / "large.json"))
         log("HTTP loads under gunicorn (2 workers)")
         self.gunicorn_start(large)
         try:
             http = {"hello": self.load("/bench/hello/")}
+            http["hello_user"] = self.load("/bench/hello-user/", large_info["cookies"]["trainee"])
             for name, (who, url) in large_info["pages"].items():
                 http[name] = self.load(url, large_info["cookies"][who])
                 log(f"  {name}: {http[name]}")
             http["hello_after"] = self.load("/bench/hello/")
+            log("P5 final-evaluation submissions over HTTP")
+            self.results["P5"] = self.submissions(prepared)
         finally:
             self.gunicorn_stop()
         self.results["http"] = http
 
-        # P5, P7, P8, P11, P12
+        # P7, P8, P11, P12
         self.results["inproc"] = self.child("inproc", large, "--info", str(self.tmp / "large.json"))
 
         # P6
@@ -934,6 +1011,17 @@ class Bench:
         for key, label in labels.items():
             ratio = http[key]["rps"] / hello
             rows.append(("P2", f"{label} req/s ÷ hello", fmt(ratio), "≥ 0.25", ratio >= 0.25))
+        if "hello_user" in http:
+            floor = http["hello_user"]["rps"] / hello
+            rows.append(
+                (
+                    "P1/P2",
+                    "floor of any logged-in page: session + user + role, no page ÷ hello",
+                    fmt(floor),
+                    "(info)",
+                    None,
+                )
+            )
         for key, page in r["P3"]["large"].items():
             tiny = r["P3"]["tiny"][key]["queries"]
             ratio = page["queries"] / tiny if tiny else float("nan")
@@ -946,11 +1034,11 @@ class Bench:
                     ratio == 1.0,
                 )
             )
-        p5 = r["inproc"]["P5"]
+        p5 = r["P5"]
         rows.append(
             (
                 "P5",
-                "25 concurrent final submissions: errors",
+                "25 concurrent final submissions (HTTP, gunicorn): errors",
                 str(len(p5["errors"])),
                 "0",
                 not p5["errors"],
@@ -1015,7 +1103,8 @@ class Bench:
         rows.append(
             (
                 "P8",
-                f"session pack ({p8['documents']} PDFs, {p8['seconds']} s) ÷ one certificate",
+                f"session pack ({p8['documents']} PDFs, {p8['seconds']} s, "
+                f"{p8.get('processes', 1)} processes) ÷ one certificate",
                 fmt(p8["ratio"]),
                 "≤ 60",
                 p8["ratio"] <= 60,
@@ -1075,7 +1164,7 @@ class Bench:
         )
         for i, m, v, t, ok in rows:
             print(
-                f"{i:<{widths[0]}}  {m:<{widths[1]}}  {v:>{widths[2]}}  {t:<{widths[3]}}  {'yes' if ok else 'NO'}"
+                f"{i:<{widths[0]}}  {m:<{widths[1]}}  {v:>{widths[2]}}  {t:<{widths[3]}}  {_ok(ok, 'NO')}"
             )
         counts_text = ", ".join(f"{k} {v}" for k, v in self.results["dataset"].items())
         print(f"\nDataset: {counts_text}. Total {self.results['total_seconds']} s.")
@@ -1091,9 +1180,7 @@ class Bench:
             "| id | measure | value | target | ok |",
             "|---|---|---|---|---|",
         ]
-        lines += [
-            f"| {i} | {m} | {v} | {t} | {'yes' if ok else '**no**'} |" for i, m, v, t, ok in rows
-        ]
+        lines += [f"| {i} | {m} | {v} | {t} | {_ok(ok, '**no**')} |" for i, m, v, t, ok in rows]
         lines += [""] + [f"Note: {n}" for n in self.results["notes"]]
         (HERE / "last-run.md").write_text("\n".join(lines).rstrip() + "\n")
 

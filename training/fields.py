@@ -11,8 +11,16 @@ MAX_ID = 2**63 - 1
 
 
 def _out_of_range(value) -> bool:
-    text = str(value).strip()
-    return text.lstrip("-").isdigit() and not (0 < int(text) <= MAX_ID)
+    """Return whether the value is a whole number no database id can be.
+
+    ``int()`` decides what is a number (``str.isdigit`` accepts « ¹ », which ``int`` refuses);
+    anything else is left to Django's own check, which reports it as an invalid choice.
+    """
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return False
+    return not (0 < number <= MAX_ID)
 
 
 class ModelChoiceField(forms.ModelChoiceField):

@@ -18,6 +18,7 @@ for this purpose; every other scheme, host or path is refused.
 from __future__ import annotations
 
 import mimetypes
+import os
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -93,6 +94,8 @@ def restricted_fetcher():
 
 
 _local = threading.local()
+# A forked process (the document printers of training.documents.services) starts with its own.
+os.register_at_fork(after_in_child=_local.__dict__.clear)
 
 
 def _font_config():

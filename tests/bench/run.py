@@ -61,6 +61,18 @@ def django_setup() -> None:
     django.setup()
 
 
+def _session_cookie(user) -> str:
+    """Return the key of a new logged-in session of the user (no login request measured)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store["_auth_user_backend"] = "training.auth.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 def counts(scale: float) -> dict:
     return {
         # The tiny dataset keeps two sessions of distinct trainees and attempts at every quiz.
@@ -89,7 +101,6 @@ def phase_seed(args) -> dict:
 
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
     from django.utils import timezone
 
@@ -259,15 +270,6 @@ def phase_seed(args) -> dict:
     with transaction.atomic():
         Answer.objects.bulk_create(answer_rows, batch_size=1000)
 
-    # Session cookies for the HTTP pages (no login request on the measured path).
-    def cookie(user):
-        store = SessionStore()
-        store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "training.auth.ModelBackend"
-        store["_auth_user_hash"] = user.get_session_auth_hash()
-        store.create()
-        return store.session_key
-
     focus_trainee = members(0)[0]
     lesson = (
         Lesson.objects.select_related("module").order_by("module__number", "order", "pk").first()
@@ -294,7 +296,7 @@ def phase_seed(args) -> dict:
             "attempts": Attempt.objects.count(),
             "answers": Answer.objects.count(),
         },
-        "cookies": {"trainee": cookie(focus_trainee), "trainer": cookie(trainer)},
+        "cookies": {"trainee": _session_cookie(focus_trainee), "trainer": _session_cookie(trainer)},
         "focus_session": sessions[0].pk,
         "pack_session": sessions[1].pk,
         "pages": pages,
@@ -324,7 +326,6 @@ def phase_queries(args) -> dict:
 def phase_submissions(args) -> dict:
     """P5 preparation: started final-evaluation attempts, answers and session cookies."""
     django_setup()
-    from django.contrib.sessions.backends.db import SessionStore
     from django.urls import reverse
 
     from quizzes.models import Quiz
@@ -346,14 +347,9 @@ def phase_submissions(args) -> dict:
 
     def prepared(user, session=None):
         attempt = attempt_start(user=user, quiz=final, session=session)
-        store = SessionStore()
-        store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "training.auth.ModelBackend"
-        store["_auth_user_hash"] = user.get_session_auth_hash()
-        store.create()
         return {
             "url": reverse("quizzes:attempt_take", args=[attempt.pk]),
-            "cookie": store.session_key,
+            "cookie": _session_cookie(user),
         }
 
     return {

@@ -120,6 +120,19 @@ def test_the_audit_page_filters_by_action_actor_and_dates(client, administrator,
     assert bad.status_code == 200
 
 
+def test_the_audit_page_pages_by_50_and_keeps_its_filters(client, administrator):
+    for number in range(51):
+        audit_record(actor=administrator, action=Action.ROLE_CHANGE, summary=f"event-{number}")
+    client.force_login(administrator)
+    url = reverse("training:audit_list")
+    page = client.get(url, {"action": "role.change"}).content.decode()
+    assert "Page 1 sur 2" in page and page.count('class="list-group-item"') == 50
+    assert "?action=role.change&amp;page=2" in page
+    second = client.get(url, {"action": "role.change", "page": "2"}).content.decode()
+    assert "Page 2 sur 2" in second and "event-0" in second  # the oldest, last
+    assert client.get(url, {"page": "nimporte"}).status_code == 200
+
+
 def test_the_csv_export_has_a_bom_semicolons_and_escaped_formulas(client, administrator):
     audit_record(actor=administrator, action=Action.ROLE_CHANGE, summary='=HYPERLINK("x")')
     audit_record(actor=administrator, action=Action.ACCOUNT_ANONYMISE, summary="autre")

@@ -60,3 +60,16 @@ def test_each_thread_keeps_one_font_configuration():
     thread.start()
     thread.join()
     assert other[0] is not first
+
+
+def test_a_bundle_makes_each_document_s_html_once(finished, monkeypatch):  # noqa: F811
+    session, _trainer, trainees = finished
+    calls = []
+    real = rendering.html_render
+    monkeypatch.setattr(rendering, "html_render", lambda *a, **k: calls.append(a) or real(*a, **k))
+    documents = list(documents_bundle(session=session))  # one process: the suite's setting
+    from_html = [d for _path, d in documents if d.kind.render is None]
+    assert len(calls) == len(from_html) == 3 + 3 * len(trainees)
+    calls.clear()
+    list(documents_bundle(session=session))  # served from storage: fingerprints only
+    assert len(calls) == len(from_html)

@@ -8,11 +8,11 @@ Views, the ZIP builder and the ``session_documents`` command all call it.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 from django.conf import settings
@@ -87,22 +87,71 @@ def document_get(
 ) -> Document:
     """Return a session document, rendering it only if its inputs changed since last time."""
     kind = KINDS[kind] if isinstance(kind, str) else kind
-    data = data or SessionData(session)
-    if kind.personal and (trainee is None or not data.is_enrolled(trainee)):
-        raise ValidationError(_("This trainee is not enrolled in the session."), code="trainee")
-    if not kind.personal:
-        trainee = None
-    digest, html = _inputs(kind, data, trainee)
-    filename = kind.filename(session, trainee)
-    record = _stored(session, kind, trainee, digest)
-    if record is not None:
-        return Document(kind, record, filename, rendered=False)
+    return documents_get(
+        session=session, data=data or SessionData(session), wanted=[(kind, trainee)]
+    )[0]
 
-    if kind.render is not None:
-        pdf = kind.render(data)
-    else:
-        pdf = rendering.pdf_render(html, title=_title(kind, session, trainee))
-    return _store(session, kind, trainee, digest, pdf)
+
+def documents_get(*, session: TrainingSession, data: SessionData, wanted) -> list[Document]:
+    """Return the documents ``wanted`` ([(kind, trainee)]), printing those whose inputs changed.
+
+    Each document's HTML and fingerprint are made once, here, with the database; the stored
+    PDF is served when the fingerprint is known, and the others are printed by ``_print``.
+    """
+    documents: list[Document | None] = []
+    missing = []
+    for kind, trainee in wanted:
+        if kind.personal and (trainee is None or not data.is_enrolled(trainee)):
+            raise ValidationError(_("This trainee is not enrolled in the session."), code="trainee")
+        trainee = trainee if kind.personal else None
+        digest, html = _inputs(kind, data, trainee)
+        record = _stored(session, kind, trainee, digest)
+        if record is None:
+            missing.append((len(documents), kind, trainee, digest, html))
+            documents.append(None)
+        else:
+            filename = kind.filename(session, trainee)
+            documents.append(Document(kind, record, filename, rendered=False))
+    printed = _print(data, missing)
+    for index, kind, trainee, digest, _html in missing:
+        documents[index] = _store(session, kind, trainee, digest, printed[index])
+    return documents
+
+
+def _print(data: SessionData, missing) -> dict[int, bytes]:
+    """Print the missing documents' PDFs, by their index; several processes when there are many.
+
+    A session's pack is some fifty independent PDFs (``make bench``, P8): one after the other
+    they use one core. Printing from HTML needs no database, so it goes to forked workers;
+    documents printed from the database (the attendance sheet) are made here meanwhile.
+    """
+    jobs = [
+        (index, (html, _title(kind, data.session, trainee)))
+        for index, kind, trainee, _digest, html in missing
+        if kind.render is None
+    ]
+    workers = min(settings.DOCUMENTS_PDF_PROCESSES, len(jobs))
+    printed: dict[int, bytes] = {}
+    if workers < 2:
+        jobs_by_index = dict(jobs)
+        for index, kind, *_rest in missing:
+            printed[index] = kind.render(data) if kind.render else _print_pdf(jobs_by_index[index])
+        return printed
+    import weasyprint  # noqa: F401 — imported once here, inherited by the forked workers
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        results = pool.map(_print_pdf, [job for _index, job in jobs])
+        for index, kind, *_rest in missing:
+            if kind.render is not None:
+                printed[index] = kind.render(data)
+        printed.update(zip([index for index, _job in jobs], results, strict=True))
+    return printed
+
+
+def _print_pdf(job: tuple[str, str]) -> bytes:
+    """Print one document's HTML to PDF (also in a worker process: no database)."""
+    html, title = job
+    return rendering.pdf_render(html, title=title)
 
 
 def _store(session, kind: DocumentKind, trainee, digest: str, pdf: bytes) -> Document:
@@ -140,15 +189,10 @@ def _supersede(record: GeneratedDocument) -> None:
 
 
 def documents_plan(
-    *, data: SessionData, which: str = ZIP_ALL, kind: str | None = None, kinds=None
+    *, data: SessionData, which: str = ZIP_ALL, kinds: list[str] | None = None
 ) -> Iterator[tuple[DocumentKind, User | None, str]]:
-    """Yield (kind, trainee, path inside the bundle) for a bundle of documents.
-
-    The bundle is every kind, or one ``kind``, or the list ``kinds``.
-    """
+    """Yield (kind, trainee, path inside the bundle) for the documents of every kind or of ``kinds``."""
     session = data.session
-    if kind is not None:
-        kinds = [kind]
     kinds = list(KINDS.values()) if kinds is None else [KINDS[key] for key in kinds]
     if which == ZIP_CERTIFICATES:
         kinds = [KINDS[GeneratedDocument.Kind.CERTIFICATE]]
@@ -161,66 +205,16 @@ def documents_plan(
 
 
 def documents_bundle(
-    *, session: TrainingSession, which: str = ZIP_ALL, kind: str | None = None, kinds=None
+    *, session: TrainingSession, which: str = ZIP_ALL, kinds: list[str] | None = None
 ) -> Iterator[tuple[str, Document]]:
     """Yield (path inside the bundle, document) for every document of the bundle."""
     data = SessionData(session)
-    plan = list(documents_plan(data=data, which=which, kind=kind, kinds=kinds))
-    ready = _render_missing(session=session, data=data, plan=plan)
-    for item, trainee, path in plan:
-        document = ready.get((item.key, getattr(trainee, "pk", None)))
-        yield path, document or document_get(session=session, kind=item, trainee=trainee, data=data)
-
-
-def _worker_start() -> None:
-    """Give a forked worker its own WeasyPrint font configuration, not a copy of ours."""
-    from modules import pdf
-
-    pdf._local.__dict__.clear()
-
-
-def _print_pdf(job: tuple[str, str]) -> bytes:
-    """Print one document's HTML to PDF (runs in a worker process: no database)."""
-    html, title = job
-    return rendering.pdf_render(html, title=title)
-
-
-def _render_missing(*, session, data: SessionData, plan) -> dict[tuple, Document]:
-    """Print the bundle's documents whose inputs changed, on several processes at once.
-
-    A session's pack is some fifty independent PDFs (``make bench``, P8); printing them one
-    after the other used one core. The HTML and the fingerprints are made here, with the
-    database; only the printing, which needs neither, goes to forked workers, which also
-    take WeasyPrint's memory away with them. Documents printed elsewhere (the attendance
-    sheet) are made here while the workers print. Returns the documents made, by
-    (kind, trainee id); the others are left to ``document_get``.
-    """
-    jobs = []
-    for item, trainee, _path in plan:
-        if item.render is not None or (item.personal and not data.is_enrolled(trainee)):
-            continue
-        digest, html = _inputs(item, data, trainee)
-        if _stored(session, item, trainee, digest) is None:
-            jobs.append((item, trainee, digest, (html, _title(item, session, trainee))))
-    workers = min(settings.DOCUMENTS_PDF_PROCESSES, len(jobs))
-    if workers < 2:
-        return {}
-    import weasyprint  # noqa: F401 — imported once here, inherited by the forked workers
-
-    ready: dict[tuple, Document] = {}
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_worker_start
-    ) as pool:
-        printed = pool.map(_print_pdf, [job for *_rest, job in jobs])
-        for item, _trainee, _path in plan:
-            if item.render is not None:
-                ready[(item.key, None)] = document_get(session=session, kind=item, data=data)
-        for (item, trainee, digest, _job), pdf in zip(jobs, printed, strict=True):
-            ready[(item.key, getattr(trainee, "pk", None))] = _store(
-                session, item, trainee, digest, pdf
-            )
-    return ready
+    plan = list(documents_plan(data=data, which=which, kinds=kinds))
+    documents = documents_get(
+        session=session, data=data, wanted=[(kind, trainee) for kind, trainee, _path in plan]
+    )
+    for (_kind, _trainee, path), document in zip(plan, documents, strict=True):
+        yield path, document
 
 
 def documents_zip(*, session: TrainingSession, which: str, fileobj) -> int:
@@ -241,7 +235,7 @@ def documents_zip(*, session: TrainingSession, which: str, fileobj) -> int:
 def documents_write(*, session: TrainingSession, out: Path, kind: str | None = None) -> list[Path]:
     """Write the session's documents (or those of one kind) into a folder; return the paths."""
     written = []
-    for path, document in documents_bundle(session=session, kind=kind):
+    for path, document in documents_bundle(session=session, kinds=[kind] if kind else None):
         target = Path(out) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(document.read())

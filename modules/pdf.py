@@ -17,6 +17,8 @@ for this purpose; every other scheme, host or path is refused.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import mimetypes
 import os
 import threading
@@ -96,6 +98,18 @@ def restricted_fetcher():
 _local = threading.local()
 # A forked process (the document printers of training.documents.services) starts with its own.
 os.register_at_fork(after_in_child=_local.__dict__.clear)
+
+
+@atexit.register
+def _release_font_config():
+    """Free the main thread's font configuration while Pango and fontconfig still exist.
+
+    Left to interpreter teardown, it was freed after the libraries it points into, and every
+    process that had printed a PDF (``manage.py session_documents``, a shell) ended with a
+    segmentation fault once its work was done.
+    """
+    _local.__dict__.clear()
+    gc.collect()
 
 
 def _font_config():

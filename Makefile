@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://training:training@127.0.0.1:5432/training
 export DJANGO_SETTINGS_MODULE := training.settings
 
-.PHONY: run test setup system venv messages check-messages lint pytest pytest-pg bench clean
+.PHONY: run test setup system system-run venv messages check-messages lint pytest pytest-pg bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,10 +20,13 @@ venv: $(VENV)/.installed
 system:
 	bash scripts/ensure_system.sh
 
+system-run:
+	bash scripts/ensure_system.sh run
+
 messages: venv
 	$(PY) manage.py compilemessages -l fr --ignore=.venv >/dev/null
 
-setup: system venv messages
+setup: system-run venv messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_course
 	$(PY) manage.py seed_demo

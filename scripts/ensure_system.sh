@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs (browser, PDF tools, gettext, PostgreSQL, wrk).
 # Under CI=true a missing package that cannot be installed is a failure, not a skip.
+# `ensure_system.sh run` asks only for what serving the site needs (gettext for the catalogue).
 set -euo pipefail
 need=()
-command -v chromium >/dev/null || need+=(chromium)
-command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v msgfmt >/dev/null || need+=(gettext)
-command -v pg_ctlcluster >/dev/null || need+=(postgresql)
-command -v wrk >/dev/null || need+=(wrk)
+if [ "${1:-}" != "run" ]; then
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v pdftotext >/dev/null || need+=(poppler-utils)
+  command -v pg_ctlcluster >/dev/null || need+=(postgresql)
+  command -v wrk >/dev/null || need+=(wrk)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ]; then
   echo "Installing Debian packages: ${need[*]}"

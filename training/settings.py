@@ -61,6 +61,12 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
+if not ALLOWED_HOSTS:
+    # Django would start and then answer every request with 400 Bad Request.
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is off: the site's host names, "
+        "comma-separated (for example formation.example.org)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -174,6 +180,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# django-ipware is not installed, so axes would ignore the proxy count: our own reader.
+AXES_CLIENT_IP_CALLABLE = "training.auth.client_ip_address"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 LANGUAGE_CODE = "fr"
@@ -248,6 +256,7 @@ DOCUMENTS_PDF_PROCESSES = max(1, env_int("DOCUMENTS_PDF_PROCESSES", min(4, os.cp
 # How long data is kept (years / months), stated on the privacy page.
 RETENTION_EVIDENCE_YEARS = env_int("RETENTION_EVIDENCE_YEARS", 6)
 RETENTION_INACTIVE_ACCOUNT_MONTHS = env_int("RETENTION_INACTIVE_ACCOUNT_MONTHS", 36)
+RETENTION_LOGIN_RECORDS_MONTHS = env_int("RETENTION_LOGIN_RECORDS_MONTHS", 6)
 
 # Content Security Policy: no inline script or style; everything from our own origin.
 CONTENT_SECURITY_POLICY = {

@@ -8,6 +8,7 @@ import os
 import warnings
 
 os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,testserver")
 if not os.environ.get("DJANGO_SECRET_KEY"):
     import secrets
 

@@ -77,6 +77,19 @@ class Rendered:
     words: int = 0
 
 
+# « art. 226-13 », « L. 1110-4 », « n° 2016-41 », « al. 2 », « § 15 »: the label stays with its number.
+LEGAL_REFERENCE = re.compile(r"\b(art|Art|al|[LRD])\. (?=(?:[LRD]\. ?)?\d)|(n°|§) (?=\d)")
+# « 15 000 € », « 20 M€ », « 2 % »: a number stays with its thousands and its unit.
+NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}\b|€|M€|%)")
+# « 226-13 », « 2016-994 »: a line never breaks after the hyphen of an article or text number.
+HYPHENATED_NUMBER = re.compile(r"(?<![\w-])(\d+(?:-\d+)+)(?![\w-])")
+
+
+def _bind_reference(match: re.Match) -> str:
+    label = f"{match.group(1)}." if match.group(1) else match.group(2)
+    return label + NBSP
+
+
 def french_typography(text: str) -> str:
     """Put the non-breaking spaces French typography needs before « ; ! ? : » and inside « »."""
     text = re.sub(r"(?<=\S) ([;!?])(?=\s|$)", NARROW_NBSP + r"\1", text, flags=re.M)
@@ -86,11 +99,36 @@ def french_typography(text: str) -> str:
     return text
 
 
+def bind_legal_references(text: str) -> str:
+    """Keep « art. », « L. », « n° » with their number and amounts with their unit, so that a
+    legal reference never splits across two lines on a phone."""
+    text = LEGAL_REFERENCE.sub(_bind_reference, text)
+    return NUMBER_SPACE.sub(NARROW_NBSP, text)
+
+
+def _keep_numbers_whole(html: str) -> str:
+    """Wrap hyphenated numbers of the text (never of tags or attributes) in a no-wrap span."""
+    parts = re.split(r"(<[^>]*>)", html)
+    return "".join(
+        part
+        if part.startswith("<")
+        else HYPHENATED_NUMBER.sub(r'<span class="text-nowrap">\1</span>', part)
+        for part in parts
+    )
+
+
+def _in_sentence(term: str) -> str:
+    """Lower-case a term's capital for use inside a sentence, but keep acronyms (CNIL, RGPD)."""
+    if len(term) > 1 and term[0].isupper() and term[1].islower():
+        return term[0].lower() + term[1:]
+    return term
+
+
 def _glossary_links(source: str, glossary: dict[str, str], found: set[str]) -> str:
     def replace(match):
         slug, label = match.group(1), match.group(2)
         found.add(slug)
-        text = (label or glossary.get(slug) or slug).strip()
+        text = (label or _in_sentence(glossary.get(slug) or slug)).strip()
         return f'<a class="glossary-link" href="{base}#{slug}">{text}</a>'
 
     from django.urls import reverse
@@ -120,14 +158,19 @@ def _flatten_toc(tokens, depth=0):
     return items
 
 
-def render_markdown(source: str, *, glossary: dict[str, str] | None = None) -> Rendered:
+def render_markdown(
+    source: str, *, glossary: dict[str, str] | None = None, keep_references: bool = False
+) -> Rendered:
     """Render Markdown source to sanitised HTML, with its table of contents.
 
     ``glossary`` maps glossary slugs to term names: ``[[slug]]`` and ``[[slug|text]]`` become
     links to the glossary page. Slugs used are returned so the caller can reject unknown ones.
+    ``keep_references`` binds legal references and amounts (course texts read on phones).
     """
     found: set[str] = set()
     text = french_typography(source or "")
+    if keep_references:
+        text = bind_legal_references(text)
     text = _glossary_links(text, glossary or {}, found)
     md = markdown.Markdown(
         extensions=["extra", "admonition", "toc", "sane_lists"],
@@ -141,6 +184,8 @@ def render_markdown(source: str, *, glossary: dict[str, str] | None = None) -> R
     toc = _flatten_toc(getattr(md, "toc_tokens", []))
     words = len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", html)))
     html = sanitise(html)
+    if keep_references:
+        html = _keep_numbers_whole(html)
     # Wide tables scroll on phones: the scrolling region must be reachable from the keyboard.
     html = html.replace("<table>", TABLE_OPEN).replace("</table>", "</table></div>")
     return Rendered(html=html, toc=toc, glossary_slugs=found, words=words)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
@@ -95,7 +97,12 @@ def lesson_is_read(*, user, lesson: Lesson) -> bool:
 
 
 def glossary_terms() -> list[GlossaryTerm]:
-    return list(GlossaryTerm.objects.order_by("term"))
+    """Return the glossary in French alphabetical order (« Équipe » among the E, not after Z)."""
+    return sorted(GlossaryTerm.objects.all(), key=lambda term: _alphabetical(term.term))
+
+
+def _alphabetical(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
 def course_resources(*, course: Course):

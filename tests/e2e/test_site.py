@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from modules.models import Lesson
-from tests.e2e.conftest import DESKTOP, PHONE, check_accessibility, login, logout
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, check_accessibility, login, logout
 from training.content import content_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,3 +85,50 @@ def test_hostile_lesson_source_runs_no_script_in_the_browser(page, demo):
     page.goto(lesson.get_absolute_url())
     page.get_by_text("x", exact=True).click()
     assert page.evaluate("window.pwned === undefined")
+
+
+def test_a_lesson_prints_its_text_without_the_site_chrome(page, demo):
+    login(page, "stagiaire@demo.example", "demo-stagiaire-2026")
+    lesson = (
+        Lesson.objects.select_related("module").filter(module__number=2).order_by("order").first()
+    )
+    page.goto(lesson.get_absolute_url())
+    assert page.locator(".breadcrumb").is_visible()
+    assert page.get_by_role("button", name="Marquer comme lu").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".breadcrumb").is_visible()
+    assert not page.get_by_role("button", name="Marquer comme lu").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text() == lesson.title
+    assert page.locator(".prose").first.is_visible()
+    page.pdf(path=str(SCREENSHOTS / "lesson-print.pdf"))
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_account_and_footer_pages_are_french_and_pass_axe(page, viewport):
+    from django.urls import reverse
+
+    from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+    UserFactory(role="Stagiaire", email="lea@exemple.fr", first_name="Léa")
+    page.set_viewport_size(DESKTOP if viewport == "desktop" else PHONE)
+    public = [
+        ("login", "login", "Se connecter"),
+        ("password-reset", "password_reset", "Réinitialiser mon mot de passe"),
+        ("legal-notice", "training:legal_notice", "Mentions légales"),
+        ("privacy", "training:privacy", "Politique de confidentialité"),
+        ("accessibility", "training:accessibility", "Déclaration d'accessibilité"),
+    ]
+    private = [
+        ("profile", "training:profile", "Mon profil"),
+        ("password-change", "password_change", "Changer mon mot de passe"),
+    ]
+    for name, url_name, heading in public:
+        page.goto(reverse(url_name))
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        check_accessibility(page, f"{name}-{viewport}")
+    assert page.get_by_text("non conforme").first.is_visible()
+    login(page, "lea@exemple.fr", DEFAULT_PASSWORD)
+    for name, url_name, heading in private:
+        page.goto(reverse(url_name))
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        check_accessibility(page, f"{name}-{viewport}")

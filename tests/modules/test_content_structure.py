@@ -45,9 +45,41 @@ def test_each_module_meets_the_minimums(parsed, number):
     assert len(module["objectives"]) >= 3
     assert "## Textes cités" in module["intro"]
     assert re.search(r"^\|.+\|$", module["intro"].split("## Textes cités", 1)[1], flags=re.M)
+    for case in re.split(r"^!!! cas ", text, flags=re.M)[1:]:
+        block = case.split("\n!!! ", 1)[0]
+        title = case.splitlines()[0]
+        assert "**La situation.**" in block, f"module {number}: {title}"
+        assert "**Le raisonnement juridique.**" in block, f"module {number}: {title}"
     slides = [s for s in parsed.slides if s["module"] == module["slug"]]
     assert len(slides) >= 10
-    assert any(n["module"] == module["slug"] for n in parsed.notes)
+    notes = next(n["source"] for n in parsed.notes if n["module"] == module["slug"])
+    for heading in (
+        "## Déroulé et timing",
+        "## Questions pour lancer le débat",
+        "## Corrigés des cas pratiques",
+    ):
+        assert heading in notes, f"module {number}: {heading}"
+
+
+# The fact sheet's common misconceptions (§ 7), each corrected in the module where it belongs.
+MISCONCEPTIONS = [
+    (5, "L'art. 226-14 oblige à signaler."),
+    (5, "ne dénonce pas un crime en devient complice"),
+    (1, "Le secret partagé est une notion légale"),
+    (2, "Tous les fonctionnaires sont tenus au secret professionnel."),
+    (2, "Tous les travailleurs sociaux sont tenus au secret par leur profession."),
+    (5, "l'ignorer n'est pas un délit"),
+    (3, "Hors de l'équipe de soins, il suffit que la personne ne s'y oppose pas."),
+    (4, "Hors de l'équipe de soins, il suffit que le patient ne s'oppose pas."),
+    (2, "Tout le monde le sait déjà, je ne révèle rien."),
+]
+
+
+@pytest.mark.parametrize(("number", "phrase"), MISCONCEPTIONS)
+def test_each_misconception_is_corrected_in_its_module(parsed, number, phrase):
+    slug = next(m["slug"] for m in parsed.modules if m["number"] == number)
+    text = "\n".join(lesson["source"] for lesson in parsed.lessons if lesson["module"] == slug)
+    assert phrase in text
 
 
 def test_glossary_bibliography_and_links_meet_the_minimums(parsed):

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modules.rendering import french_typography, render_markdown
+from modules.rendering import bind_legal_references, french_typography, render_markdown
 
 HOSTILE = """
 ## Titre
@@ -70,6 +70,35 @@ def test_french_typography_adds_non_breaking_spaces():
         == "Attention\u00a0: «\u00a0oui\u00a0»\u202f? Non\u202f!"
     )
     assert french_typography("https://exemple.fr") == "https://exemple.fr"
+
+
+def test_legal_references_and_amounts_never_split_across_lines():
+    text = "l'art. L. 1110-4, le n° 2016-41, al. 2 : 15 000 € ou 4 %"
+    assert (
+        bind_legal_references(french_typography(text))
+        == "l'art.\u00a0L.\u00a01110-4, le n°\u00a02016-41, al.\u00a02\u00a0: 15\u202f000\u202f€ ou"
+        " 4\u202f%"
+    )
+    assert "art. 226-13" in render_markdown("L'art. 226-13.").html  # quizzes, guide: unchanged
+
+
+@pytest.mark.django_db
+def test_hyphenated_numbers_are_kept_whole_in_text_but_not_in_links():
+    html = render_markdown(
+        "L'art. 226-13 et la [version](https://exemple.fr/2002-01-03).", keep_references=True
+    ).html
+    assert '<span class="text-nowrap">226-13</span>' in html
+    assert 'href="https://exemple.fr/2002-01-03"' in html
+
+
+@pytest.mark.django_db
+def test_a_glossary_term_reads_in_lower_case_inside_a_sentence_but_acronyms_keep_capitals():
+    html = render_markdown(
+        "Le [[secret-professionnel]] et la [[crip]].",
+        glossary={"secret-professionnel": "Secret professionnel", "crip": "CRIP"},
+    ).html
+    assert ">secret professionnel</a>" in html
+    assert ">CRIP</a>" in html
 
 
 @pytest.mark.django_db

@@ -3,8 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from modules import rendering
-from modules.models import Lesson, LessonProgress
+from modules import rendering, services
+from modules.models import GlossaryTerm, Lesson, LessonProgress, Resource
 from tests.factories import UserFactory
 from tests.modules.content_tree import write_tree
 from training.content import content_load
@@ -72,12 +72,17 @@ def test_mark_read_is_idempotent_and_moves_progress(client, small_course):
     assert 'value="50"' in page
 
 
-def test_trainer_notes_are_shown_to_trainers_only(client, small_course):
+def test_trainer_notes_are_shown_to_trainers_and_administrators_only(client, small_course):
     lesson = Lesson.objects.first()
     client.force_login(UserFactory(role="Stagiaire"))
-    assert "Notes du formateur" not in client.get(lesson.module.get_absolute_url()).content.decode()
-    client.force_login(UserFactory(role="Formateur"))
-    assert "Notes du formateur" in client.get(lesson.module.get_absolute_url()).content.decode()
+    page = client.get(lesson.module.get_absolute_url()).content.decode()
+    assert "Notes du formateur" not in page
+    assert "Déroulé et timing" not in page
+    for role in ("Formateur", "Administrateur"):
+        client.force_login(UserFactory(role=role))
+        page = client.get(lesson.module.get_absolute_url()).content.decode()
+        assert "Notes du formateur" in page, role
+        assert "Déroulé et timing" in page, role
 
 
 def test_course_pages_need_a_role(client, small_course):
@@ -124,3 +129,108 @@ def test_admin_save_rerenders_through_the_service(client, small_course):
     lesson.refresh_from_db()
     assert "<strong>gras</strong>" in lesson.html
     assert "<script" not in lesson.html
+
+
+def test_lesson_page_has_breadcrumb_neighbours_and_a_toc_only_when_long(client, small_course):
+    client.force_login(UserFactory(role="Stagiaire"))
+    first, second = Lesson.objects.order_by("module__number", "order")[:2]
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert 'class="breadcrumb"' in page
+    assert f'href="{first.module.get_absolute_url()}"' in page
+    assert f'rel="next" href="{second.get_absolute_url()}"' in page
+    assert 'rel="prev"' not in page
+    assert "Dans cette leçon" not in page  # two headings: no table of contents
+    second.source += "\n## Partie trois\n\nSuite.\n"
+    services.lesson_render(lesson=second)
+    second.save()
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert f'rel="prev" href="{first.get_absolute_url()}"' in page
+    assert "Dans cette leçon" in page
+    assert 'href="#partie-trois"' in page and 'id="partie-trois"' in page
+
+
+def test_glossary_page_has_an_anchor_per_term_and_lessons_link_to_it(client, small_course):
+    client.force_login(UserFactory(role="Stagiaire"))
+    page = client.get(reverse("modules:glossary")).content.decode()
+    assert 'id="secret-professionnel"' in page
+    assert "Fondement juridique : Art. 226-13 C. pén." in page
+    GlossaryTerm.objects.create(slug="equipe", term="Équipe de soins", definition_source="x")
+    GlossaryTerm.objects.create(slug="zone", term="Zone", definition_source="x")
+    page = client.get(reverse("modules:glossary")).content.decode()
+    assert (
+        page.index('id="equipe"')
+        < page.index('id="secret-professionnel"')
+        < page.index('id="zone"')
+    )
+    lesson = Lesson.objects.first()
+    assert (
+        'href="/glossaire/#secret-professionnel"'
+        in client.get(lesson.get_absolute_url()).content.decode()
+    )
+
+
+def test_resources_page_cites_in_one_order_and_shows_the_notes_of_links(client, small_course):
+    Resource.objects.filter(slug="livre").update(
+        place="Paris", publisher="Dunod", details="140 pages", note="Édition à vérifier"
+    )
+    Resource.objects.filter(slug="site").update(note="Site non officiel")
+    client.force_login(UserFactory(role="Stagiaire"))
+    page = client.get(reverse("modules:resource_list")).content.decode()
+    assert "Auteur, <cite>Un livre</cite>, Paris, Dunod, 2013, 140 pages." in page
+    assert "(Édition à vérifier)" in page
+    assert "(Site non officiel)" in page
+
+
+def test_resources_page_uses_french_spacing_and_keeps_escaping(client, small_course):
+    Resource.objects.filter(slug="livre").update(details="collection « Guides » : n° 3")
+    Resource.objects.filter(slug="site").update(description="<b>Le droit</b> : en ligne")
+    client.force_login(UserFactory(role="Stagiaire"))
+    page = client.get(reverse("modules:resource_list")).content.decode()
+    assert "collection «\u00a0Guides\u00a0»\u00a0: n° 3" in page
+    assert "&lt;b&gt;Le droit&lt;/b&gt;\u00a0: en ligne" in page
+    assert "<b>Le droit" not in page
+
+
+def _admin_client(client):
+    admin = UserFactory(role="Administrateur", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    return client
+
+
+def test_admin_rejects_a_link_to_an_unknown_glossary_term_in_french(client, small_course):
+    _admin_client(client)
+    lesson = Lesson.objects.first()
+    before = lesson.html
+    response = client.post(
+        reverse("admin:modules_lesson_change", args=[lesson.pk]),
+        {
+            "module": lesson.module_id,
+            "slug": lesson.slug,
+            "title": lesson.title,
+            "order": 1,
+            "minutes": 5,
+            "source": "Le [[secret-inconnu]] et le [[secret-professionnel]].",
+        },
+    )
+    assert response.status_code == 200
+    assert "Terme du glossaire inconnu : secret-inconnu." in response.content.decode()
+    lesson.refresh_from_db()
+    assert lesson.html == before
+
+
+def test_admin_glossary_save_rerenders_the_definition(client, small_course):
+    _admin_client(client)
+    term = GlossaryTerm.objects.get(slug="secret-professionnel")
+    response = client.post(
+        reverse("admin:modules_glossaryterm_change", args=[term.pk]),
+        {
+            "slug": term.slug,
+            "term": term.term,
+            "definition_source": "Obligation **pénale** de se taire <script>x()</script>.",
+            "legal_basis": term.legal_basis,
+        },
+    )
+    assert response.status_code == 302
+    term.refresh_from_db()
+    assert "<strong>pénale</strong>" in term.definition_html
+    assert "<script" not in term.definition_html

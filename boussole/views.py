@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -207,6 +208,9 @@ def outline(request):
             "cases": selectors.case_list(),
             "question_count": sum(1 for n in nodes if n["kind"] == "question"),
             "info_count": sum(1 for n in nodes if n["kind"] == "info"),
-            "path_count": sum(1 for _ in graph.paths_enumerate(guide.graph)),
+            # « 4 854 », not « 4854 »: French groups thousands.
+            "path_count": number_format(
+                sum(1 for _ in graph.paths_enumerate(guide.graph)), force_grouping=True
+            ),
         },
     )

@@ -129,14 +129,20 @@ def my_results(request):
 
 @role_required(permissions.can_see_results)
 def results_index(request):
-    return render(request, "quizzes/results_index.html", {"overview": selectors.results_overview()})
+    return render(
+        request,
+        "quizzes/results_index.html",
+        {"overview": selectors.results_overview(users=permissions.results_scope(request.user))},
+    )
 
 
 @role_required(permissions.can_see_results)
 def quiz_results(request, slug):
     """A quiz's figures and item analysis, with the trainees 50 per page (``?page=N``)."""
     quiz = get_object_or_404(Quiz, slug=slug)
-    results = selectors.quiz_results(quiz=quiz, page=request.GET.get("page"))
+    results = selectors.quiz_results(
+        quiz=quiz, users=permissions.results_scope(request.user), page=request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -148,7 +154,7 @@ def quiz_results(request, slug):
 
 @role_required(permissions.can_see_results)
 def learning_gain(request):
-    gain = selectors.learning_gain()
+    gain = selectors.learning_gain(users=permissions.results_scope(request.user))
     paired = gain.paired
     trainee_chart = charts.dumbbell_chart(
         [
@@ -195,7 +201,7 @@ def _export(rows, *, fmt: str, name: str, title: str):
 @role_required(permissions.can_see_results)
 def quiz_results_export(request, slug, fmt):
     quiz = get_object_or_404(Quiz, slug=slug)
-    data = selectors.quiz_export_data(quiz=quiz)
+    data = selectors.quiz_export_data(quiz=quiz, users=permissions.results_scope(request.user))
     return _export(
         exports.quiz_result_rows(data),
         fmt=fmt,
@@ -206,7 +212,7 @@ def quiz_results_export(request, slug, fmt):
 
 @role_required(permissions.can_see_results)
 def learning_gain_export(request, fmt):
-    gain = selectors.learning_gain()
+    gain = selectors.learning_gain(users=permissions.results_scope(request.user))
     return _export(
         exports.learning_gain_rows(gain), fmt=fmt, name="progression", title="Progression"
     )

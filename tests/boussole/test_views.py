@@ -248,6 +248,16 @@ def test_the_outline_shows_every_node_verdict_and_case(client, guide):
         assert html.escape(case.title) in body
 
 
+def test_the_outline_counts_paths_in_french_with_grouped_thousands(client, guide):
+    client.force_login(UserFactory(role="Administrateur"))
+    body = page(client, reverse("boussole:outline"))
+    count = sum(1 for _ in graph.paths_enumerate(guide.graph))
+    assert count >= 1000
+    grouped = f"{count:,}".replace(",", "\xa0")
+    assert f"{grouped} parcours possibles" in body
+    assert "fiches «\xa0comment le savoir\xa0»" in body
+
+
 def test_the_case_list_and_module_pages_link_the_cases(trainee_client, guide):
     body = page(trainee_client, reverse("boussole:case_list"))
     for case in Case.objects.all():

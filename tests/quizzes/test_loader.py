@@ -85,6 +85,38 @@ def test_a_removed_quiz_is_deleted_without_attempts_and_archived_with_them(base)
     assert content_load(base=base).counts["quizzes"]["removed"] == 0
 
 
+def test_attempts_and_pass_mark_default_by_kind_and_stay_configurable(base):
+    for name in ("module-1", "positionnement", "evaluation-finale"):
+        path = base / f"quizzes/{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        kept = [
+            line
+            for line in text.splitlines(keepends=True)
+            if not line.startswith(("pass_mark:", "max_attempts:"))
+        ]
+        path.write_text("".join(kept), encoding="utf-8")
+    content_load(base=base)
+    settings = {
+        slug: (pass_mark, max_attempts)
+        for slug, pass_mark, max_attempts in Quiz.objects.values_list(
+            "slug", "pass_mark", "max_attempts"
+        )
+    }
+    assert settings == {
+        "quiz-essai": (0, 0),  # module check: no pass mark, unlimited
+        "essai-positionnement": (0, 1),
+        "essai-finale": (70, 2),
+    }
+    replace_in(
+        base / "quizzes/evaluation-finale.yaml",
+        "kind: final\n",
+        "kind: final\npass_mark: 80\nmax_attempts: 3\n",
+    )
+    content_load(base=base)
+    final = Quiz.objects.get(slug="essai-finale")
+    assert (final.pass_mark, final.max_attempts) == (80, 3)
+
+
 def test_a_malformed_quiz_changes_nothing_at_all(base):
     content_load(base=base)
     replace_in(base / "course/01-module/01-lecon.md", "Texte.", "Texte modifié.")

@@ -221,7 +221,8 @@ def many_trainees(quiz, count, start=0):
 
 @pytest.fixture
 def trainer_client(client):
-    client.force_login(UserFactory(role="Formateur"))
+    """An administrator's client: the page covers every trainee (trainers see their own)."""
+    client.force_login(UserFactory(role="Administrateur"))
     return client
 
 

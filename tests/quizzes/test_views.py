@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from quizzes import services
 from quizzes.models import Answer, Attempt, Quiz
-from tests.factories import UserFactory
+from tests.factories import EnrolmentFactory, SessionFactory, UserFactory
 from tests.quizzes.helpers import as_post, right_answers
 from tests.quizzes.quiz_tree import write_quiz_tree
 from training.content import content_load
@@ -201,7 +201,9 @@ def test_a_forged_attempt_id_is_a_404_and_saves_nothing(client, loaded):
     client.force_login(UserFactory(role="Stagiaire"))
     quiz = Quiz.objects.get(slug="quiz-essai")
     data = as_post(right_answers(quiz))
-    assert client.post(reverse("quizzes:attempt_take", args=[999999]), data).status_code == 404
+    response = client.post(reverse("quizzes:attempt_take", args=[999999]), data)
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()  # a clear French page
     assert client.get(reverse("quizzes:attempt_result", args=[999999])).status_code == 404
     assert Attempt.objects.count() == 0
 
@@ -297,11 +299,44 @@ def _class(n, quiz, positioning=None):
     return users
 
 
+def test_a_trainer_sees_the_results_of_their_own_sessions_trainees_only(client, loaded):
+    quiz = Quiz.objects.get(slug="quiz-essai")
+    mine, theirs = _class(2, quiz), _class(3, quiz)
+    trainer, other_trainer = UserFactory.create_batch(2, role="Formateur")
+    session = SessionFactory(trainers=[trainer])
+    for user in mine:
+        EnrolmentFactory(session=session, trainee=user)
+    other_session = SessionFactory(trainers=[other_trainer])
+    for user in theirs:
+        EnrolmentFactory(session=other_session, trainee=user)
+
+    def seen(user):
+        client.force_login(user)
+        page = client.get(reverse("quizzes:quiz_results", args=[quiz.slug])).context["page"]
+        csv = client.get(reverse("quizzes:quiz_results_export", args=[quiz.slug, "csv"]))
+        index = client.get(reverse("quizzes:results_index")).context["overview"]
+        return (
+            {row.user for row in page},
+            b"".join(csv.streaming_content).decode("utf-8-sig"),
+            next(o for o in index if o["quiz"] == quiz),
+        )
+
+    rows, csv, overview = seen(trainer)
+    assert rows == set(mine)
+    assert all(u.last_name in csv for u in mine) and not any(u.last_name in csv for u in theirs)
+    assert overview["trainees"] == 2
+    rows, _, overview = seen(UserFactory(role="Administrateur"))
+    assert rows == set(mine) | set(theirs)
+    assert overview["trainees"] == 5
+    rows, _, overview = seen(UserFactory(role="Formateur"))  # no session: nobody
+    assert rows == set()
+
+
 def test_item_analysis_is_sorted_worst_first_with_choice_counts(client, loaded):
     quiz = Quiz.objects.get(slug="quiz-essai")
     _class(4, quiz)
     UserFactory(role="Formateur")  # trainers' own tries are not counted
-    trainer = UserFactory(role="Formateur")
+    trainer = UserFactory(role="Administrateur")
     submitted(trainer, quiz, wrong_keys={"q02", "q03"})
     client.force_login(trainer)
     response = client.get(reverse("quizzes:quiz_results", args=[quiz.slug]))
@@ -320,7 +355,7 @@ def test_learning_gain_per_trainee_and_objective(client, loaded):
     final = Quiz.objects.get(slug="essai-finale")
     positioning = Quiz.objects.get(slug="essai-positionnement")
     users = _class(2, final, positioning)
-    client.force_login(UserFactory(role="Formateur"))
+    client.force_login(UserFactory(role="Administrateur"))
     response = client.get(reverse("quizzes:learning_gain"))
     gain = response.context["gain"]
     by_user = {t.user.pk: t for t in gain.trainees}
@@ -398,7 +433,7 @@ def test_csv_export_is_french_excel_friendly_and_escapes_formulas(client, loaded
     quiz = Quiz.objects.get(slug="quiz-essai")
     evil = UserFactory(role="Stagiaire", last_name="=HYPERLINK(1)", first_name="+Ana")
     submitted(evil, quiz, wrong_keys={"q01"})
-    client.force_login(UserFactory(role="Formateur"))
+    client.force_login(UserFactory(role="Administrateur"))
     response = client.get(reverse("quizzes:quiz_results_export", args=[quiz.slug, "csv"]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="resultats-quiz-essai-')

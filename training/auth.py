@@ -1,5 +1,8 @@
 """Authentication backend: Django's ModelBackend with a one-query permission set."""
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib.auth import backends
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -27,3 +30,26 @@ class ModelBackend(backends.ModelBackend):
                 ).distinct()
             }
         return user_obj._perm_cache
+
+
+def client_ip_address(request) -> str | None:
+    """Return the visitor's address, behind ``AXES_PROXY_COUNT`` trusted reverse proxies.
+
+    Without proxies (the default) ``REMOTE_ADDR`` is the visitor. Behind N proxies it is the
+    last proxy's address, so login throttling would lock an email for everyone; the visitor
+    is then the N-th address from the right of ``X-Forwarded-For`` (each proxy appends the
+    address it saw; entries further left are whatever the visitor sent, and are ignored).
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.AXES_IPWARE_PROXY_COUNT or 0
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < count:
+        return remote
+    candidate = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

@@ -54,6 +54,7 @@ def privacy(request):
         {
             "evidence_years": settings.RETENTION_EVIDENCE_YEARS,
             "inactive_months": settings.RETENTION_INACTIVE_ACCOUNT_MONTHS,
+            "login_months": settings.RETENTION_LOGIN_RECORDS_MONTHS,
         },
     )
 

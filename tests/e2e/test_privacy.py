@@ -39,5 +39,5 @@ def test_an_administrator_confirms_an_erasure_and_reads_the_audit_trail(phone_pa
     page.get_by_role("button", name="Appliquer la décision").click()
     assert "Le compte a été anonymisé." in page.content()
     page.goto("/administration/journal/")
-    assert "anonymised" in page.content()
+    assert f"Compte n° {person.pk} anonymisé" in page.content()
     check_accessibility(page, "privacy_audit_list")

@@ -159,3 +159,34 @@ def test_enrolment_from_the_view_records_the_trainer(client, trainer):
     )
     assert session.enrolments.filter(trainee=person).exists()
     assert AuditEvent.objects.get(action=Action.ENROLMENT_CREATE).actor == trainer
+
+
+def test_summaries_are_stored_in_french_even_when_the_actor_browses_in_english(
+    trainer, administrator
+):
+    from django.utils import translation
+
+    from training.privacy.services import erasure_request, user_anonymise
+
+    session = SessionFactory(trainers=[trainer])
+    with translation.override("en"), acting_as(trainer):
+        enrolment = services.enrolment_create(
+            session=session,
+            email="nouvelle@exemple.fr",
+            first_name="Léa",
+            last_name="Roux",
+            send_convocation=False,
+        )
+        person = enrolment.trainee
+        erasure_request(user=person)
+        user_anonymise(user=person, by=administrator)
+    summaries = {
+        event.action: event.summary for event in AuditEvent.objects.filter(object_id__gt="")
+    }
+    assert summaries[Action.ENROLMENT_CREATE] == (
+        f"Utilisateur n° {person.pk} inscrit à la session {session.code}"
+    )
+    assert summaries[Action.ERASURE_REQUEST] == (
+        f"L'utilisateur n° {person.pk} a demandé l'effacement de son compte"
+    )
+    assert summaries[Action.ACCOUNT_ANONYMISE] == f"Compte n° {person.pk} anonymisé"

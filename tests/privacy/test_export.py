@@ -20,13 +20,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _every_link_to_the_user() -> set[str]:
-    """Enumerate, independently of the export code, every FK/one-to-one to the user model."""
+    """Enumerate, independently of the export code, every FK, one-to-one or many-to-many
+    field pointing to the user model (Django's own group and permission tables aside)."""
     User = get_user_model()
     found = set()
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if (
-                isinstance(field, models.ForeignKey | models.OneToOneField)
+                isinstance(field, models.ForeignKey | models.OneToOneField | models.ManyToManyField)
                 and field.concrete
                 and field.related_model is User
             ):
@@ -38,6 +39,7 @@ def test_the_export_covers_every_model_linked_to_the_user(trainee):
     exported = {section["key"] for section in user_export(user=trainee)["sections"]}
     links = _every_link_to_the_user()
     assert "quizzes.attempt.user" in links and "training.attendancesignature.trainee" in links
+    assert "training.trainingsession.trainers" in links  # many-to-many links count too
     missing = links - exported
     assert not missing, f"The export misses: {sorted(missing)}"
 
@@ -122,3 +124,29 @@ def test_lesson_progress_is_exported(trainee, course_loaded):
     LessonProgress.objects.create(user=trainee, lesson=Lesson.objects.first())
     sections = {s["key"]: s for s in user_export(user=trainee)["sections"]}
     assert len(sections["modules.lessonprogress.user"]["rows"]) == 1
+
+
+def test_the_export_holds_the_users_login_records_and_no_one_elses(trainee):
+    from axes.models import AccessLog
+
+    common = {"ip_address": "192.0.2.7", "user_agent": "Navigateur", "session_hash": "abc123"}
+    AccessLog.objects.create(username=trainee.email.upper(), **common)
+    AccessLog.objects.create(username="quelquun@exemple.fr", **common)
+    sections = {s["key"]: s for s in user_export(user=trainee)["sections"]}
+    rows = sections["axes.accesslog.username"]["rows"]
+    assert [row["ip_address"] for row in rows] == ["192.0.2.7"]
+    assert rows[0]["session_hash"] == REDACTED
+    assert "quelquun@exemple.fr" not in json.dumps(sections, default=str)
+
+
+def test_the_readable_page_uses_french_labels_choice_labels_and_french_dates(client):
+    import re
+
+    _session, _trainer, (person,) = attested_session(trainees=1)
+    client.force_login(person)
+    html = client.get(reverse("training:my_data_html")).content.decode()
+    assert "Prénom" in html and "first_name" not in html
+    assert "masqué (secret)" in html and REDACTED not in html
+    assert "Présent" in html  # the signature's status label, not its code
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", html)  # no ISO timestamps
+    assert re.search(r"Extraction générée le \d{2}/\d{2}/\d{4} \d{2}:\d{2}", html)

@@ -6,6 +6,7 @@ import os
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Attempt
@@ -120,3 +121,37 @@ def test_the_command_reports_counts_per_kind_and_dry_run_changes_nothing(capsys)
         out = capsys.readouterr().out
     assert "attendance_signatures: 4 purged" in out
     assert not AttendanceSignature.objects.filter(slot__session=session).exists()
+
+
+def _login_records(email):
+    from axes.models import AccessAttempt, AccessLog
+
+    common = {"username": email, "ip_address": "192.0.2.7", "user_agent": "Navigateur"}
+    AccessAttempt.objects.create(**common, failures_since_start=2, get_data="", post_data="")
+    AccessLog.objects.create(**common)
+
+
+def test_login_records_are_deleted_after_their_retention_period(settings):
+    from axes.models import AccessAttempt, AccessLog
+
+    settings.RETENTION_LOGIN_RECORDS_MONTHS = 6
+    start = timezone.make_aware(datetime.datetime(2026, 1, 10, 9))
+    with time_machine.travel(start, tick=False):
+        _login_records("ancien@exemple.fr")
+    with time_machine.travel(start + datetime.timedelta(days=150), tick=False):
+        _login_records("recent@exemple.fr")
+        assert purge_expired()["login_logs"] == 0  # five months: still kept
+    with time_machine.travel(start + datetime.timedelta(days=200), tick=False):
+        dry = purge_expired(dry_run=True)
+        assert (dry["login_failures"], dry["login_logs"]) == (1, 1)
+        assert AccessLog.objects.count() == 2
+        counts = purge_expired()
+    assert (counts["login_failures"], counts["login_logs"]) == (1, 1)
+    assert set(AccessLog.objects.values_list("username", flat=True)) == {"recent@exemple.fr"}
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"recent@exemple.fr"}
+
+
+def test_the_privacy_page_states_the_login_records_period_from_settings(client, settings):
+    settings.RETENTION_LOGIN_RECORDS_MONTHS = 9
+    html = client.get(reverse("training:privacy")).content.decode()
+    assert "Journaux de connexion (adresse IP, navigateur, tentatives échouées) : 9 mois" in html

@@ -16,6 +16,7 @@ FORM_MODULES = [
     "training.forms",
     "training.forms_sessions",
     "training.forms_attendance",
+    "training.privacy.forms",
     "quizzes.forms",
     "boussole.forms",
 ]

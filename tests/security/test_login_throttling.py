@@ -48,3 +48,39 @@ def test_another_account_from_the_same_address_is_not_locked(client):
     for _ in range(6):
         attempt(client, "cible@exemple.fr", "mauvais", "10.0.0.1")
     assert attempt(client, "autre@exemple.fr", DEFAULT_PASSWORD, "10.0.0.1").status_code == 302
+
+
+def proxied(client, email, password, forwarded):
+    """A login through one reverse proxy: every request comes from 127.0.0.1."""
+    return client.post(
+        reverse("login"),
+        {"username": email, "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_a_proxy_the_victim_can_still_log_in_from_another_address(client, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    UserFactory(email="cible@exemple.fr")
+    for _ in range(6):
+        proxied(client, "cible@exemple.fr", "mauvais", "203.0.113.5")
+    assert proxied(client, "cible@exemple.fr", DEFAULT_PASSWORD, "203.0.113.5").status_code == 429
+    assert proxied(client, "cible@exemple.fr", DEFAULT_PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_behind_a_proxy_a_forged_forwarded_for_does_not_escape_the_lock(client, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    UserFactory(email="cible@exemple.fr")
+    for n in range(5):
+        proxied(client, "cible@exemple.fr", "mauvais", f"10.9.9.{n}, 203.0.113.5")
+    forged = proxied(client, "cible@exemple.fr", DEFAULT_PASSWORD, "10.9.9.99, 203.0.113.5")
+    assert forged.status_code == 429
+
+
+def test_without_a_proxy_count_the_forwarded_for_header_is_ignored(client, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    UserFactory(email="cible@exemple.fr")
+    for n in range(5):
+        proxied(client, "cible@exemple.fr", "mauvais", f"203.0.113.{n}")
+    assert proxied(client, "cible@exemple.fr", DEFAULT_PASSWORD, "198.51.100.7").status_code == 429

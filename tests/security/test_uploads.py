@@ -214,3 +214,108 @@ def test_ids_beyond_64_bits_are_a_form_error_not_a_crash():
     )
     assert not form.is_valid()
     assert "modules" in form.errors
+
+
+# --- Resource files (uploaded in the admin) ---------------------------------------------------
+
+
+def _office(member: str, mimetype: bytes | None = None) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if mimetype is not None:
+            archive.writestr("mimetype", mimetype)
+        archive.writestr(member, "<xml/>")
+    return buffer.getvalue()
+
+
+HOSTILE_RESOURCES = {
+    "svg with script": ("support.svg", SVG_SCRIPT),
+    "svg named .pdf": ("support.pdf", SVG_SCRIPT),
+    "html named .pdf": ("support.pdf", HTML),
+    "pdf named .html": ("support.html", PDF),
+    "png named .pdf": ("support.pdf", signature_png()),
+    "decompression bomb": ("schema.png", png_bomb()),
+    "png magic then garbage": ("schema.png", services.PNG_MAGIC + b"\x00" * 200),
+    "zip named .docx": ("support.docx", _office("autre.txt")),
+    "docx named .odt": ("support.odt", _office("word/document.xml")),
+    "odt with a wrong type": ("support.odt", _office("content.xml", b"text/html")),
+    "zip named .zip": ("archive.zip", _office("word/document.xml")),
+    "empty": ("support.pdf", b""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_RESOURCES))
+def test_the_resource_file_check_refuses_hostile_files_with_a_french_message(name):
+    from modules.uploads import resource_file_check
+
+    filename, data = HOSTILE_RESOURCES[name]
+    with pytest.raises(ValidationError) as caught:
+        resource_file_check(name=filename, data=data)
+    assert "fichier de la ressource" in " ".join(caught.value.messages)
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "kind"),
+    [
+        ("support.pdf", PDF, "pdf"),
+        ("Schéma.PNG", signature_png(), "png"),
+        ("support.docx", _office("word/document.xml"), "docx"),
+        (
+            "support.odp",
+            _office("content.xml", b"application/vnd.oasis.opendocument.presentation"),
+            "odp",
+        ),
+    ],
+)
+def test_the_resource_file_check_accepts_documents_whose_content_matches_the_name(
+    filename, data, kind
+):
+    from modules.uploads import resource_file_check
+
+    assert resource_file_check(name=filename, data=data) == kind
+
+
+def _resource_post(client, filename, data):
+    return client.post(
+        reverse("admin:modules_resource_add"),
+        {
+            "slug": "support-televerse",
+            "kind": "file",
+            "title": "Support téléversé",
+            "order": 0,
+            "file": SimpleUploadedFile(filename, data, content_type="application/pdf"),
+        },
+    )
+
+
+def test_the_admin_refuses_a_hostile_resource_file_and_saves_nothing(client, tmp_path, settings):
+    from modules.models import Resource
+    from tests.factories import UserFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(UserFactory(role="Administrateur", is_staff=True, is_superuser=True))
+    response = _resource_post(client, "support.pdf", SVG_SCRIPT)
+    assert response.status_code == 200
+    assert "doit être un PDF" in response.content.decode()
+    assert not Resource.objects.filter(slug="support-televerse").exists()
+    assert not list(tmp_path.rglob("*"))
+
+    accepted = _resource_post(client, "support.pdf", PDF)
+    assert accepted.status_code == 302
+    assert Resource.objects.get(slug="support-televerse").file.read() == PDF
+
+
+def test_the_admin_refuses_a_resource_file_over_the_size_limit(client, tmp_path, settings):
+    from modules import uploads
+    from modules.models import Resource
+    from tests.factories import UserFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(UserFactory(role="Administrateur", is_staff=True, is_superuser=True))
+    big = PDF + b"0" * uploads.RESOURCE_MAX_BYTES
+    response = _resource_post(client, "support.pdf", big)
+    assert "trop volumineux (20 Mo au maximum)" in response.content.decode()
+    assert not Resource.objects.filter(slug="support-televerse").exists()

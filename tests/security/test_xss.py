@@ -82,6 +82,39 @@ def test_the_markdown_renderer_never_outputs_executable_html(payload):
     assert executable_parts(render_markdown(f"Texte **gras** {payload} [lien](/x)").html) == []
 
 
+# Markdown syntax that wraps or carries hostile text: links, images, raw HTML, code, tables.
+MARKDOWN_WRAPPERS = [
+    "{}",
+    "**{}**",
+    "[lien]({})",
+    "[{}](/ok)",
+    "![image]({})",
+    '<div markdown="1">{}</div>',
+    "`{}`",
+    "> {}",
+    "- {}",
+    "| a | b |\n|---|---|\n| {} | x |",
+    "[ref][r]\n\n[r]: {}",
+    "<{}>",
+]
+markdown_fragments = st.sampled_from(PAYLOADS) | st.text(
+    alphabet=st.sampled_from(list("<>\"'=/:;&#()[]!`*_ \nascriptjvonerlimgfhd")), max_size=40
+)
+markdown_documents = st.lists(
+    st.tuples(st.sampled_from(MARKDOWN_WRAPPERS), markdown_fragments).map(
+        lambda pair: pair[0].format(pair[1])
+    ),
+    min_size=1,
+    max_size=6,
+).map("\n\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(source=markdown_documents)
+def test_any_markdown_mixing_syntax_and_payloads_renders_without_executable_html(source):
+    assert executable_parts(render_markdown(source).html) == []
+
+
 # --- Every page that shows user text ----------------------------------------------------------
 
 ROUNDS = 12  # 6 payloads per round, each in two or three places

@@ -10,7 +10,10 @@ from __future__ import annotations
 import contextvars
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
 
 _current_actor: contextvars.ContextVar = contextvars.ContextVar("audit_actor", default=None)
 
@@ -52,17 +55,32 @@ def _object_type(obj) -> str:
     return type(obj).__name__
 
 
-def audit_record(*, actor, action: str, obj=None, summary: str, data: dict | None = None):
-    """Append one event to the audit trail (actor None for the system)."""
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    summary: str,
+    params: dict | None = None,
+    data: dict | None = None,
+):
+    """Append one event to the audit trail (actor None for the system).
+
+    ``summary`` is an English message marked with ``gettext_noop``; it is stored translated
+    into the site's language (French), whatever language the acting user browses in, so the
+    trail reads the same for every administrator and in its CSV export.
+    """
     from training.models_privacy import AuditEvent
 
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(summary) % params if params is not None else gettext(summary)
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         action=action,
         object_type=_object_type(obj),
         object_id=str(obj.pk) if isinstance(obj, models.Model) and obj.pk is not None else "",
-        summary=summary[:500],
+        summary=text[:500],
         data=data or {},
     )

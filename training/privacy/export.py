@@ -4,7 +4,8 @@ Every model with a foreign key or one-to-one field to the user model is looked u
 added later is exported without touching this file); each row comes with its one-to-many
 children one level down (an attempt's answers, a signature's corrections). Secrets (password,
 tokens, signing secrets) are never exported: their value is replaced by « [redacted] ».
-Files are given by name and SHA-256.
+Files are given by name and SHA-256. Login records (django-axes, kept by the email typed)
+are added as their own sections.
 """
 
 from __future__ import annotations
@@ -12,15 +13,20 @@ from __future__ import annotations
 import datetime
 import decimal
 import hashlib
+import re
 import uuid
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 REDACTED = "[redacted]"
-SECRET_WORDS = ("password", "token", "secret", "session_key")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?)?$")
+SECRET_WORDS = ("password", "token", "secret", "session_key", "session_hash", "post_data")
 
 
 def user_links() -> list[tuple[type[models.Model], models.Field]]:
@@ -147,6 +153,7 @@ def user_export(*, user) -> dict:
                         "rows": rows,
                     }
                 )
+    sections.extend(_login_record_sections(user))
     return {
         "generated_at": timezone.localtime().isoformat(),
         "user": profile,
@@ -154,9 +161,48 @@ def user_export(*, user) -> dict:
     }
 
 
-def _text(value) -> str:
+def _login_record_sections(user) -> list[dict]:
+    """django-axes keeps login records by the email typed (no link to the account)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    sections = []
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        queryset = model.objects.filter(username__iexact=user.email).order_by("pk")
+        sections.append(
+            {
+                "key": f"{model._meta.label_lower}.username",
+                "model": str(model._meta.verbose_name_plural),
+                "field": str(model._meta.get_field("username").verbose_name),
+                "rows": [row_serialise(obj) for obj in queryset],
+            }
+        )
+    return sections
+
+
+def _datetime_text(value: str) -> str | None:
+    """French text of an ISO date or date-time string from the export, or None."""
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if len(value) == 10:
+        return formats.date_format(moment.date(), "SHORT_DATE_FORMAT")
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "d/m/Y H:i:s")
+
+
+def _text(value, field=None) -> str:
     if value is None or value == "":
         return "—"
+    if value == REDACTED:
+        return gettext("hidden (secret)")
+    if field is not None and getattr(field, "flatchoices", None):
+        labels = {str(key): label for key, label in field.flatchoices}
+        if str(value) in labels:
+            return str(labels[str(value)])
     if isinstance(value, dict):
         if "label" in value:
             return f"{value['label']} (#{value['id']})"
@@ -164,12 +210,12 @@ def _text(value) -> str:
             return f"{value['name']} (SHA-256 {value['sha256'] or '?'})"
         return json_text(value)
     if isinstance(value, list):
-        return json_text(value)
+        return ", ".join(str(item) for item in value) or "—"
     if value is True:
-        return "✓"
+        return gettext("yes")
     if value is False:
-        return "✗"
-    return str(value)
+        return gettext("no")
+    return _datetime_text(value) or str(value)
 
 
 def json_text(value) -> str:
@@ -178,26 +224,65 @@ def json_text(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _display_row(row: dict) -> dict:
-    children = [
-        {"model": name, "rows": [_display_row(child) for child in rows]}
-        for name, rows in row.get("_children", {}).items()
-    ]
+def _field(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _label(model, name: str) -> str:
+    field = _field(model, name)
+    verbose = getattr(field, "verbose_name", None)
+    return capfirst(str(verbose)) if verbose else name
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _display_row(row: dict, model=None) -> dict:
+    children = []
+    for name, rows in row.get("_children", {}).items():
+        child_model = _model(name)
+        children.append(
+            {
+                "model": capfirst(str(child_model._meta.verbose_name_plural))
+                if child_model
+                else name,
+                "rows": [_display_row(child, child_model) for child in rows],
+            }
+        )
     return {
-        "fields": [(name, _text(value)) for name, value in row.items() if name != "_children"],
+        "fields": [
+            (_label(model, name), _text(value, _field(model, name)))
+            for name, value in row.items()
+            if name != "_children"
+        ],
         "children": children,
     }
 
 
 def export_display(export: dict) -> dict:
-    """Return the export as (field, text) pairs for the readable page."""
+    """Return the export as (label, text) pairs for the readable page, in French."""
+    User = get_user_model()
+    sections = []
+    for section in export["sections"]:
+        if section["rows"]:
+            model = _model(section["key"].rsplit(".", 1)[0])
+            rows = [_display_row(row, model) for row in section["rows"]]
+            sections.append({**section, "rows": rows})
     return {
-        "generated_at": export["generated_at"],
-        "profile": [(name, _text(value)) for name, value in export["user"].items()],
-        "sections": [
-            {**section, "rows": [_display_row(row) for row in section["rows"]]}
-            for section in export["sections"]
-            if section["rows"]
+        "generated_at": _datetime_text(export["generated_at"]) or export["generated_at"],
+        "profile": [
+            (_label(User, name), _text(value, _field(User, name)))
+            for name, value in export["user"].items()
         ],
+        "sections": sections,
         "empty": [section for section in export["sections"] if not section["rows"]],
     }

@@ -6,6 +6,7 @@ module imports no model at import time.
 from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_save
+from django.utils.translation import gettext_noop
 
 from training.privacy.audit import audit_record, current_actor
 
@@ -22,14 +23,17 @@ def _enrolment_saved(sender, instance, created, raw=False, update_fields=None, *
     if instance.status == Enrolment.Status.CANCELLED:
         if created:
             return
-        action, summary = AuditEvent.Action.ENROLMENT_REMOVE, "Removed {trainee} from {code}"
+        action = AuditEvent.Action.ENROLMENT_REMOVE
+        summary = gettext_noop("User #%(trainee)s removed from %(code)s")
     else:
-        action, summary = AuditEvent.Action.ENROLMENT_CREATE, "Enrolled {trainee} in {code}"
+        action = AuditEvent.Action.ENROLMENT_CREATE
+        summary = gettext_noop("User #%(trainee)s enrolled in %(code)s")
     audit_record(
         actor=current_actor(),
         action=action,
         obj=instance,
-        summary=summary.format(trainee=f"user #{instance.trainee_id}", code=instance.session.code),
+        summary=summary,
+        params={"trainee": instance.trainee_id, "code": instance.session.code},
         data=data,
     )
 
@@ -45,10 +49,15 @@ def _correction_saved(sender, instance, created, raw=False, **kwargs):
         actor=instance.author,
         action=AuditEvent.Action.ATTENDANCE_CORRECT,
         obj=instance,
-        summary=(
-            f"Attendance of user #{signature.trainee_id} on {signature.slot} corrected: "
-            f"{instance.previous_status} → {instance.new_status}"
+        summary=gettext_noop(
+            "Attendance of user #%(trainee)s on %(slot)s corrected: %(previous)s → %(new)s"
         ),
+        params={
+            "trainee": signature.trainee_id,
+            "slot": signature.slot,
+            "previous": instance.previous_status,
+            "new": instance.new_status,
+        },
         data={
             "session": signature.slot.session.code,
             "slot_id": signature.slot_id,
@@ -87,7 +96,8 @@ def _slot_attendance_saved(sender, instance, created, raw=False, **kwargs):
             actor=instance.attested_by,
             action=AuditEvent.Action.SLOT_ATTEST,
             obj=instance.slot,
-            summary=f"Half-day {instance.slot} of {instance.slot.session.code} closed and attested",
+            summary=gettext_noop("Half-day %(slot)s of %(code)s closed and attested"),
+            params={"slot": instance.slot, "code": instance.slot.session.code},
             data={
                 "session": instance.slot.session.code,
                 "slot_id": instance.slot_id,
@@ -102,12 +112,20 @@ def _document_saved(sender, instance, created, raw=False, **kwargs):
 
     if raw or not created:
         return
-    who = f" for user #{instance.trainee_id}" if instance.trainee_id else ""
     audit_record(
         actor=current_actor(),
         action=AuditEvent.Action.DOCUMENT_GENERATE,
         obj=instance,
-        summary=f"{instance.get_kind_display()} of {instance.session.code}{who} generated",
+        summary=(
+            gettext_noop("%(kind)s of %(code)s for user #%(trainee)s generated")
+            if instance.trainee_id
+            else gettext_noop("%(kind)s of %(code)s generated")
+        ),
+        params={
+            "kind": instance.get_kind_display(),
+            "code": instance.session.code,
+            "trainee": instance.trainee_id,
+        },
         data={
             "session": instance.session.code,
             "kind": instance.kind,
@@ -131,13 +149,19 @@ def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     else:
         users = [instance]
         groups = list(Group.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True))
-    verb = {"post_add": "added to", "post_remove": "removed from", "post_clear": "removed from"}
+    if action == "post_add":
+        summary = gettext_noop("User #%(user)s added to %(groups)s")
+    elif groups:
+        summary = gettext_noop("User #%(user)s removed from %(groups)s")
+    else:
+        summary = gettext_noop("User #%(user)s removed from every group")
     for user in users:
         audit_record(
             actor=current_actor(),
             action=AuditEvent.Action.ROLE_CHANGE,
             obj=user,
-            summary=f"User #{user.pk} {verb[action]} {', '.join(groups) or 'every group'}",
+            summary=summary,
+            params={"user": user.pk, "groups": ", ".join(groups)},
             data={
                 "change": action.removeprefix("post_"),
                 "groups": groups,

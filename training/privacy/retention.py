@@ -7,6 +7,9 @@
 - An account not used for ``RETENTION_INACTIVE_ACCOUNT_MONTHS`` months (last login, or date
   joined when it never logged in) and with no session within the evidence period is
   anonymised (``user_anonymise``). Superusers are never touched.
+- Login records kept by django-axes (address, browser, e-mail typed: failed attempts and the
+  log of logins) are deleted ``RETENTION_LOGIN_RECORDS_MONTHS`` months after they were made;
+  a 15-minute lockout never needs them longer.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from training.models import Enrolment, TrainingSession, User
 from training.models_attendance import (
@@ -73,6 +77,18 @@ def inactive_accounts(*, now: datetime.datetime | None = None):
     )
 
 
+def login_records(*, now: datetime.datetime | None = None) -> list[tuple[str, object]]:
+    """Return, per kind, the django-axes login records older than their retention period."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    cutoff = _months_before(now or timezone.now(), settings.RETENTION_LOGIN_RECORDS_MONTHS)
+    return [
+        ("login_failures", AccessAttempt.objects.filter(attempt_time__lt=cutoff)),
+        ("login_failure_logs", AccessFailureLog.objects.filter(attempt_time__lt=cutoff)),
+        ("login_logs", AccessLog.objects.filter(attempt_time__lt=cutoff)),
+    ]
+
+
 def purge_plan(*, now: datetime.datetime | None = None) -> OrderedDict:
     """Return, per kind, the queryset that the purge would delete or anonymise."""
     from quizzes.models import Attempt
@@ -95,6 +111,7 @@ def purge_plan(*, now: datetime.datetime | None = None) -> OrderedDict:
             ("generated_documents", GeneratedDocument.objects.filter(session__in=sessions)),
             ("quiz_attempts", Attempt.objects.filter(session__in=sessions)),
             ("enrolments", Enrolment.objects.filter(session__in=sessions)),
+            *login_records(now=now),
             ("inactive_accounts", inactive_accounts(now=now)),
         ]
     )
@@ -131,7 +148,7 @@ def purge_expired(*, dry_run: bool = False, now: datetime.datetime | None = None
         audit_record(
             actor=None,
             action=AuditEvent.Action.RETENTION_PURGE,
-            summary="Expired evidence purged and inactive accounts anonymised",
+            summary=gettext_noop("Expired evidence purged and inactive accounts anonymised"),
             data=counts,
         )
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from training.models import CalendarToken, User
 from training.models_attendance import SigningAttempt
@@ -46,7 +47,8 @@ def erasure_request(*, user: User) -> ErasureRequest:
                 actor=user,
                 action=AuditEvent.Action.ERASURE_REQUEST,
                 obj=request,
-                summary=f"User #{user.pk} asked for the erasure of their account",
+                summary=gettext_noop("User #%(user)s asked for the erasure of their account"),
+                params={"user": user.pk},
             )
     except IntegrityError:  # a concurrent double submission: the first one stands
         return pending.get()
@@ -68,7 +70,8 @@ def erasure_reject(*, request: ErasureRequest, by: User, note: str = "") -> Eras
         actor=by,
         action=AuditEvent.Action.ERASURE_REJECT,
         obj=request,
-        summary=f"Erasure request of user #{request.user_id} rejected",
+        summary=gettext_noop("Erasure request of user #%(user)s rejected"),
+        params={"user": request.user_id},
         data={"note": request.note},
     )
     return request
@@ -123,7 +126,8 @@ def user_anonymise(*, user: User, by: User | None) -> User:
             actor=by,
             action=AuditEvent.Action.ACCOUNT_ANONYMISE,
             obj=user,
-            summary=f"Account #{user.pk} anonymised",
+            summary=gettext_noop("Account #%(user)s anonymised"),
+            params={"user": user.pk},
             data={"deleted": deleted},
         )
     ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.PENDING).update(

@@ -19,7 +19,8 @@ class Command(BaseCommand):
         counts = purge_expired(dry_run=dry_run)
         self.stdout.write(
             f"Retention: evidence {settings.RETENTION_EVIDENCE_YEARS} years after the session, "
-            f"inactive accounts {settings.RETENTION_INACTIVE_ACCOUNT_MONTHS} months."
+            f"inactive accounts {settings.RETENTION_INACTIVE_ACCOUNT_MONTHS} months, "
+            f"login records {settings.RETENTION_LOGIN_RECORDS_MONTHS} months."
         )
         verb = "would be purged" if dry_run else "purged"
         for kind, count in counts.items():

@@ -53,6 +53,7 @@ urlpatterns = [
         views_sessions.convocation_resend,
         name="convocation_resend",
     ),
+    path("sessions/<int:pk>/resultats/", views_sessions.session_results, name="session_results"),
     path(
         "sessions/<int:pk>/ressources/", views_sessions.session_resources, name="session_resources"
     ),

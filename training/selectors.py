@@ -215,3 +215,29 @@ def import_preview(*, session: TrainingSession, rows: Sequence[TraineeRow]) -> d
         "total_after": enrolled + adding,
         "over_capacity": enrolled + adding > session.capacity,
     }
+
+
+def session_quiz_results(*, session: TrainingSession) -> list[dict]:
+    """Return each quiz's figures and per-trainee retained scores for one session's attempts."""
+    from quizzes import selectors as quiz_selectors
+
+    results = []
+    for row in quiz_selectors.results_overview(session=session):
+        quiz = row["quiz"]
+        if not row["trainees"]:
+            results.append({"quiz": quiz, "trainees": 0, "average": None, "pass_rate": None})
+            continue
+        # Everyone on one page: a session has at most a few dozen trainees.
+        figures = quiz_selectors.quiz_results(
+            quiz=quiz, session=session, per_page=max(row["trainees"], 1)
+        )
+        results.append(
+            {
+                "quiz": quiz,
+                "trainees": figures.trainee_count,
+                "average": figures.average,
+                "pass_rate": figures.pass_rate,
+                "scores": list(figures.page),
+            }
+        )
+    return results

@@ -38,6 +38,10 @@ from training.calendar import sessions_calendar
 from training.imports import TraineeRow
 from training.models import CalendarToken, Enrolment, Slot, TrainingSession, User
 
+# Above this many trainees enrolled at once, an import leaves the emails to
+# ``convocations_send_pending`` (the ``send_pending_convocations`` command, run by cron):
+# 5,000 convocations take minutes to build and send, far beyond a request's timeout.
+IMPORT_EMAILS_INLINE_MAX = 50
 MIN_DAYS = 2
 MAX_DAYS = 3
 MAX_SPAN_MONTHS = 3
@@ -690,6 +694,7 @@ class ImportReport:
     accounts_created: list[str] = field(default_factory=list)
     enrolled: list[str] = field(default_factory=list)
     already_enrolled: list[str] = field(default_factory=list)
+    emails_deferred: bool = False
 
 
 @transaction.atomic
@@ -764,7 +769,9 @@ def enrolment_import_csv(
     report.enrolled = [u.email for u in fresh] + [
         u.email for u in existing.values() if u.pk in reactivated_ids
     ]
-    if send_emails:
+    if send_emails and len(report.enrolled) > IMPORT_EMAILS_INLINE_MAX:
+        report.emails_deferred = True  # convocation_sent_at stays empty: the task picks them up
+    elif send_emails:
         new_ids = [u.pk for u in new_users]
         trainee_ids = [u.pk for u in fresh] + list(reactivated_ids)
         enrolled_ids = list(
@@ -896,6 +903,38 @@ def convocations_send(*, enrolment_ids: Sequence[int]) -> int:
         convocation_sent_at=timezone.now()
     )
     return sent
+
+
+def convocations_send_pending(*, batch_size: int = 100) -> tuple[int, int]:
+    """Send the convocations never sent for sessions not over, with the invitations they need.
+
+    Each batch is marked sent once it has gone, so an interrupted run resumes where it
+    stopped. A trainee whose account was never used (no password, never logged in) also gets
+    the invitation with the link to choose a password. Returns (convocations, invitations).
+    """
+    pending = (
+        Enrolment.objects.filter(
+            status=Enrolment.Status.ENROLLED,
+            convocation_sent_at__isnull=True,
+            session__end_date__gte=timezone.localdate(),
+        )
+        .exclude(session__status=TrainingSession.Status.CANCELLED)
+        .order_by("session_id", "pk")
+    )
+    convocations = invitations = 0
+    handled: set[int] = set()  # never twice in one run, even if a row could not be marked
+    while True:
+        batch = list(pending.exclude(pk__in=handled).select_related("trainee")[:batch_size])
+        if not batch:
+            return convocations, invitations
+        handled.update(e.pk for e in batch)
+        new_accounts = [
+            e.trainee_id
+            for e in batch
+            if e.trainee.last_login is None and not e.trainee.has_usable_password()
+        ]
+        invitations += invitations_send(user_ids=new_accounts)
+        convocations += convocations_send(enrolment_ids=[e.pk for e in batch])
 
 
 def convocation_send(*, enrolment: Enrolment) -> int:

@@ -154,6 +154,15 @@ def session_resources(request, pk: int, form=None):
     return render(request, "training/session_resources.html", context)
 
 
+@role_required(permissions.can_run_sessions)
+def session_results(request, pk: int):
+    """The quiz results of this session's trainees (attempts sent within the session)."""
+    session = selectors.session_get_managed(user=request.user, pk=pk)
+    context = _session_context(request, session, "results")
+    context["results"] = selectors.session_quiz_results(session=session)
+    return render(request, "training/session_results.html", context)
+
+
 @role_required(permissions.can_subscribe_calendar)
 def session_ics(request, pk: int):
     """Download the session's calendar file."""
@@ -369,6 +378,16 @@ def enrolment_import(request, pk: int):
                         "already": len(report.already_enrolled),
                     },
                 )
+                if report.emails_deferred:
+                    messages.info(
+                        request,
+                        _(
+                            "The convocations and invitations of so many trainees are sent by "
+                            "the scheduled task (python manage.py send_pending_convocations) "
+                            "within a few minutes: the « Convocation » column shows when each "
+                            "one has gone."
+                        ),
+                    )
                 return redirect("training:session_trainees", pk=session.pk)
         context.update(form=EnrolmentImportForm(), parsed=parsed)
         return render(request, "training/session_import.html", context)

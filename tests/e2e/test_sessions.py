@@ -72,6 +72,9 @@ def test_trainer_creates_a_session_imports_trainees_and_a_trainee_sees_it(page, 
     check_accessibility(page, "session-trainees")
     assert session.enrolments.filter(status=Enrolment.Status.ENROLLED).count() == 3
     assert sum("Convocation" in m.subject for m in mail.outbox) == 3
+    page.get_by_role("link", name="Résultats", exact=True).last.click()
+    page.get_by_role("heading", name="Résultats aux quiz de cette session").wait_for()
+    check_accessibility(page, "session-results")
 
     page.goto(f"/sessions/calendrier/{days[0].year}/{days[0].month}/")
     assert page.get_by_text(session.code).count() >= 1

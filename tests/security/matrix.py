@@ -96,6 +96,7 @@ MATRIX = {
     "training:session_resource_delete": (405, 405, 405, 405, 405, 405),
     "training:session_resources": ("L", 200, 404, 200, 404, 200),
     "training:session_trainee_document": ("L", 403, 403, 200, 404, 200),
+    "training:session_results": ("L", 403, 403, 200, 404, 200),
     "training:session_trainees": ("L", 403, 403, 200, 404, 200),
     "training:session_update": ("L", 403, 403, 200, 404, 200),
     "training:slot_update": ("L", 403, 403, 200, 404, 200),

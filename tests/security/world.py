@@ -129,6 +129,7 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "training:session_calendar_month": {"year": 2026, "month": 3},
         "training:slot_update": {"pk": s, "slot_pk": slot},
         "training:session_trainees": {"pk": s},
+        "training:session_results": {"pk": s},
         "training:enrolment_create": {"pk": s},
         "training:enrolment_import": {"pk": s},
         "training:enrolment_remove": {"pk": s, "enrolment_pk": world.enrolment.pk},

@@ -162,6 +162,15 @@ def test_convocation_gives_dates_hours_place_trainer_programme_preparation_and_d
         assert "test de positionnement" in body
         assert "Mme Référente" in body and "referente@exemple.fr" in body
     assert f"{first_day.day}" in message.subject
+    assert f"{first_day.year} : matin 09:00–12:30, après-midi 13:30–17:00" in message.body
+
+
+def test_a_convocation_without_a_place_says_it_will_follow(trainee):
+    session = SessionFactory(place_name="", address="", access_notes="")
+    enrolment = Enrolment.objects.create(session=session, trainee=trainee)
+    message = services.convocation_message(enrolment=enrolment)
+    for body in (message.body, message.alternatives[0][0]):
+        assert "Le lieu vous sera communiqué avant la session." in body
 
 
 def test_convocation_attaches_the_session_ics_in_paris_time(

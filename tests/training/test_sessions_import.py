@@ -1,5 +1,7 @@
 """CSV import of trainees: parsing edge cases (pure), all-or-nothing service, preview pages."""
 
+import io
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -231,6 +233,66 @@ def test_import_uses_a_constant_number_of_queries(session, django_assert_max_num
     with django_assert_max_num_queries(16):
         services.enrolment_import_csv(session=session, rows=rows_large, send_emails=False)
     assert session.enrolments.count() == 205
+
+
+def test_a_large_import_leaves_its_emails_to_the_pending_task(
+    session, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    monkeypatch.setattr(services, "IMPORT_EMAILS_INLINE_MAX", 2)
+    UserFactory(role="Stagiaire", email="samir@exemple.fr")  # has a password: no invitation
+    rows = _rows(
+        "Dubois;Léa;lea@exemple.fr;;", "Petit;Marc;marc@exemple.fr;;", "B;Samir;samir@exemple.fr;;"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.enrolment_import_csv(session=session, rows=rows)
+    assert report.emails_deferred and len(report.enrolled) == 3
+    assert mail.outbox == []
+    assert not session.enrolments.filter(convocation_sent_at__isnull=False).exists()
+    out = io.StringIO()
+    call_command("send_pending_convocations", "--batch-size", "2", stdout=out)
+    assert "3 convocation(s), 2 invitation(s) sent." in out.getvalue()
+    sent = sorted((m.to[0], m.subject.split(" ")[0]) for m in mail.outbox)
+    assert sent == [
+        ("lea@exemple.fr", "Convocation"),
+        ("lea@exemple.fr", "Votre"),
+        ("marc@exemple.fr", "Convocation"),
+        ("marc@exemple.fr", "Votre"),
+        ("samir@exemple.fr", "Convocation"),
+    ]
+    assert not session.enrolments.filter(convocation_sent_at__isnull=True).exists()
+    mail.outbox = []
+    assert services.convocations_send_pending() == (0, 0)  # nothing is sent twice
+    assert mail.outbox == []
+
+
+def test_the_pending_task_skips_removed_trainees_cancelled_and_past_sessions(trainer):
+    from tests.factories import session_dates
+
+    live = SessionFactory(trainers=[trainer])
+    cancelled = SessionFactory(status="annulee")
+    past = SessionFactory(dates=session_dates(days_ahead=-20))
+    removed = EnrolmentFactory(session=live, status=Enrolment.Status.CANCELLED)
+    for s in (cancelled, past):
+        EnrolmentFactory(session=s)
+    pending = EnrolmentFactory(session=live)
+    assert services.convocations_send_pending() == (1, 0)
+    assert [m.to[0] for m in mail.outbox] == [pending.trainee.email]
+    removed.refresh_from_db()
+    assert removed.convocation_sent_at is None
+
+
+def test_the_page_says_when_the_emails_are_left_to_the_task(client, session, trainer, monkeypatch):
+    monkeypatch.setattr(services, "IMPORT_EMAILS_INLINE_MAX", 1)
+    client.force_login(trainer)
+    url = reverse("training:enrolment_import", args=[session.pk])
+    text = HEADER + "Dubois;Léa;lea@exemple.fr;;\r\nPetit;Marc;marc@exemple.fr;;\r\n"
+    response = client.post(url, {"csv_text": text}, follow=True)
+    html = response.content.decode()
+    assert "2 stagiaires inscrits" in html
+    assert "envoyées par la tâche planifiée (python manage.py send_pending_convocations)" in html
+    assert mail.outbox == []
 
 
 # --- Pages -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from modules.models import Resource
 from tests.factories import EnrolmentFactory, SessionFactory, UserFactory, session_dates
@@ -31,6 +32,7 @@ SESSION_URLS = {
     "training:session_cancel": (302, 403, 404, 200),
     "training:session_ics": (302, 404, 404, 200),
     "training:enrolment_import": (302, 403, 404, 200),
+    "training:session_results": (302, 403, 404, 200),
 }
 
 
@@ -392,6 +394,13 @@ def test_month_calendar_shows_the_trainers_slots(client, trainer):
     assert "09:00–12:30" in html
 
 
+def test_month_calendar_names_the_neighbouring_months_in_french(client, trainer):
+    client.force_login(trainer)
+    url = reverse("training:session_calendar_month", args=[2030, 1])
+    html = client.get(url).content.decode()
+    assert "← Décembre 2029</a>" in html and "Février 2030 →</a>" in html
+
+
 def test_month_calendar_rejects_impossible_months(client, trainer):
     client.force_login(trainer)
     assert (
@@ -434,3 +443,44 @@ def test_trainee_nav_has_no_sessions_link(client, trainee):
     client.force_login(trainee)
     html = client.get(reverse("training:dashboard")).content.decode()
     assert reverse("training:session_list") not in html
+
+
+def _sent(user, quiz, session, percent):
+    from decimal import Decimal
+
+    from quizzes.models import Attempt
+
+    return Attempt.objects.create(
+        user=user,
+        quiz=quiz,
+        session=session,
+        status=Attempt.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        score_points=Decimal(percent) / 10,
+        max_points=10,
+        score_percent=Decimal(percent),
+        passed=percent >= quiz.pass_mark,
+    )
+
+
+def test_results_tab_shows_only_this_sessions_attempts(client, trainer):
+    from tests.factories import quiz_with_questions
+
+    quiz = quiz_with_questions(title="Évaluation finale", kind="final", pass_mark=70)
+    mine, other = SessionFactory(trainers=[trainer]), SessionFactory()
+    lea = UserFactory(role="Stagiaire", first_name="Léa", last_name="Dubois")
+    marc = UserFactory(role="Stagiaire", first_name="Marc", last_name="Petit")
+    zoe = UserFactory(role="Stagiaire", first_name="Zoé", last_name="Roux")
+    _sent(lea, quiz, mine, 80)
+    _sent(marc, quiz, mine, 60)
+    _sent(zoe, quiz, other, 100)  # another session: not shown here
+    client.force_login(trainer)
+    html = client.get(reverse("training:session_results", args=[mine.pk])).content.decode()
+    assert "Résultats aux quiz de cette session" in html
+    assert "Léa Dubois" in html and "Marc Petit" in html and "Zoé Roux" not in html
+    row = html[html.index('href="#quiz-') :]
+    row = row[: row.index("</tr>")]
+    assert ">2<" in row and "70" in row and "50" in row  # 2 trainees, average 70 %, 1 in 2 passed
+    detail = reverse("training:session_detail", args=[mine.pk])
+    tabs = client.get(detail).content.decode()
+    assert reverse("training:session_results", args=[mine.pk]) in tabs

@@ -72,6 +72,8 @@ def test_the_signed_sheet_lists_every_trainee_the_times_and_the_trainer(tmp_path
     assert fingerprint in flat.replace(" ", "") or fingerprint in text.replace("\n", "")
     assert "Feuille d'émargement" in flat
     assert session.code in flat
+    # The note on how the sheet was made must not claim that every box was signed on a phone.
+    assert "Sauf mention contraire dans la case" in flat
 
 
 @needs_pdftotext

@@ -289,3 +289,60 @@ def test_no_slide_of_the_handout_overflows_its_frame(finished):
     assert len(heights) == sum(m.slides.count() for m in session.course.modules.all())
     too_tall = [(title, round(h * 25.4 / 96, 1)) for title, h in heights if h > frame + 0.5]
     assert too_tall == []
+
+
+def test_each_qr_code_encodes_the_address_printed_beside_it(finished):
+    """A QR code paired with the wrong row would send a paper reader to the wrong page."""
+    from training.documents.builders import _qr
+
+    session, _trainer, _trainees = finished
+    kind = KINDS["links"]
+    html = rendering.html_render(kind.template, kind.build(_data(session), None))
+    rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)
+    pairs = [
+        (re.search(r'<path [^>]*d="([^"]+)"', row), re.search(r'<a href="([^"]+)"', row))
+        for row in rows
+    ]
+    assert len(pairs) >= 10 and all(path and link for path, link in pairs)
+    for path, link in pairs:
+        url = link.group(1).replace("&amp;", "&")
+        expected = re.search(r'd="([^"]+)"', str(_qr(url))).group(1)
+        assert path.group(1) == expected, url
+
+
+def test_the_certificate_carries_the_fields_funders_require(finished, tmp_path, settings):
+    """Organisation identity with its activity number, action title, nature and dates."""
+    from django.utils import formats
+
+    settings.ORGANISATION = {
+        **settings.ORGANISATION,
+        "nda": "11 75 99999 75",
+        "siret": "123 456 789 00012",
+    }
+    session, _trainer, (trainee, _other) = finished
+    text = flat(
+        pdf_text(
+            document_get(session=session, kind="certificate", trainee=trainee).read(), tmp_path
+        )
+    )
+    for expected in [
+        "11 75 99999 75",
+        "123 456 789 00012",
+        settings.ORGANISATION["name"],
+        session.course.title,
+        "action de formation",
+        formats.date_format(session.start_date, "j F Y", use_l10n=True),
+        formats.date_format(session.end_date, "j F Y", use_l10n=True),
+    ]:
+        assert flat(expected) in text, expected
+
+
+def test_article_numbers_and_thousands_never_break_across_lines():
+    from training.documents.typography import NBSP, french_text
+
+    assert french_text("art. L. 226-2-2 CASF et R. 1110-1") == (
+        f"art.{NBSP}L.{NBSP}226-2-2 CASF et R.{NBSP}1110-1"
+    )
+    assert french_text("15 000 € et 300 000 €") == f"15{NBSP}000{NBSP}€ et 300{NBSP}000{NBSP}€"
+    assert french_text("Crim. 19 décembre 1885") == "Crim. 19 décembre 1885"
+    assert french_text("L. Dupont, 2 rue") == "L. Dupont, 2 rue"

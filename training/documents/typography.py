@@ -1,7 +1,8 @@
 """French typography for printed documents: no-break spaces where French puts them.
 
 « guillemets » take a no-break space inside; « : » takes a no-break space before it; « ; »,
-« ! » and « ? » a narrow no-break space. Applied to text only, never inside tags, and never
+« ! » and « ? » a narrow no-break space; « 15 000 € » and « art. L. 226-2-2 » never break
+between their parts. Applied to text only, never inside tags, and never
 to an address (``https://…``) or a time such as ``10:30``.
 """
 
@@ -23,6 +24,10 @@ _RULES = [
     # Numbers and their unit or article sign stay together: « 15 000 € », « art. 226-13 ».
     (re.compile(r"(\d) (€|%|h\b|heures?\b|min\b|p\.)"), r"\1" + NBSP + r"\2"),
     (re.compile(r"\b(n°|art\.|Art\.|p\.) (?=\w)"), r"\1" + NBSP),
+    # A code's article number stays with its part letter: « L. 226-2-2 », « R. 1110-1 ».
+    (re.compile(r"\b([LRD]\.) (?=\d)"), r"\1" + NBSP),
+    # Thousands are never split across lines: « 15 000 € », « 300 000 € ».
+    (re.compile(r"(?<=\d) (?=\d{3}\b)"), NBSP),
 ]
 _TEXT = re.compile(r"(<[^>]*>)")
 _ENTITIES = {"&nbsp;": NBSP, "&#160;": NBSP, "&#xa0;": NBSP, "&#8239;": NNBSP, "&#x202f;": NNBSP}

@@ -16,6 +16,7 @@ tests/bench/last-run.md (committed).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
 import os
@@ -540,10 +541,14 @@ def phase_inproc(args) -> dict:
     data = SessionData(pack_session)
     _render(Kind.CERTIFICATE, data, pack_trainees[0])  # warm up fonts and templates
     per_page = {}
-    for name, key, trainee in (
+    for name, key, trainee in (  # every kind of document, the certificate first
         ("certificate", Kind.CERTIFICATE, pack_trainees[0]),
         ("handout", Kind.HANDOUT, None),
         ("attendance sheet", Kind.ATTENDANCE, None),
+        ("bibliography", Kind.BIBLIOGRAPHY, None),
+        ("link list", Kind.LINKS, None),
+        ("convocation", Kind.CONVOCATION, pack_trainees[0]),
+        ("attestation", Kind.ATTESTATION, pack_trainees[0]),
     ):
         pdf, seconds = _timed(
             lambda key=key, trainee=trainee: _render(key, SessionData(pack_session), trainee),
@@ -578,6 +583,23 @@ def phase_inproc(args) -> dict:
         "seconds": round(pack_s, 2),
         "ratio": pack_s / certificate_s,
         "processes": settings.DOCUMENTS_PDF_PROCESSES,
+    }
+
+    def full_pack():
+        """Every document of every kind, as the documents tab's « tout » ZIP makes them."""
+        GeneratedDocument.objects.filter(session=pack_session).delete()
+        return [document for _path, document in documents_bundle(session=pack_session)]
+
+    full_documents, full_s = _timed(full_pack, 1)
+    full_rendered = sum(1 for document in full_documents if document.rendered)
+    full_pages = sum(_pdf_pages(document.read()) for document in full_documents)  # not timed
+    out["P8_full"] = {
+        "documents": full_rendered,
+        "pages": full_pages,
+        "trainees": len(pack_trainees),
+        "seconds": round(full_s, 2),
+        "ms_per_page": full_s * 1000 / full_pages,
+        "ratio": full_s / certificate_s,
     }
 
     # ---- P11: attendance export
@@ -689,7 +711,112 @@ def phase_memory(args) -> dict:
     }
 
 
+def phase_import(args) -> dict:
+    """P13: a 5,000-row CSV of trainees: upload + preview page, the import, a re-import, emails."""
+    django_setup()
+    import datetime
+
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.core import mail
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from modules.models import Course
+    from training import roles
+    from training.imports import trainee_csv_parse
+    from training.models import Enrolment, User
+    from training.services import (
+        convocations_send,
+        enrolment_import_csv,
+        invitations_send,
+        session_create,
+    )
+
+    rows, existing, sample = 5000, 1000, 200  # a fifth of the file already has an account
+    trainer = User.objects.create_user(
+        "formateur.import@exemple.fr", password=PASSWORD, first_name="Inès", last_name="Import"
+    )
+    trainer.groups.add(Group.objects.get(name=roles.TRAINER))
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"stagiaire{i:05d}@exemple.fr",
+                first_name=f"Prénom{i}",
+                last_name=f"Nom{i:05d}",
+                password=make_password(None),
+            )
+            for i in range(existing)
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,  # the large dataset already has them
+    )
+    first = timezone.localdate() + datetime.timedelta(days=200)
+    session = session_create(
+        course=Course.objects.order_by("pk").first(),
+        title="Session du banc d'essai (import)",
+        dates=[first, first + datetime.timedelta(days=1)],
+        trainers=[trainer],
+        capacity=rows,
+    )
+    # Excel's « CSV (séparateur : point-virgule) »: Windows-1252, accents, CRLF.
+    lines = ["nom;prénom;email;profession;organisation"]
+    for i in range(rows):
+        email = f"stagiaire{i:05d}@exemple.fr" if i < existing else f"import{i:05d}@exemple.fr"
+        lines.append(f"Lefèvre{i};Hélène;{email};Éducatrice spécialisée;Foyer Saint-Exupéry")
+    data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+    client = Client()
+    client.force_login(trainer)
+    upload = io.BytesIO(data)
+    upload.name = "stagiaires.csv"
+    url = reverse("training:enrolment_import", args=[session.pk])
+    response, preview_s = _timed(lambda: client.post(url, {"file": upload}))
+    assert response.status_code == 200 and b"csv_text" in response.content, response.status_code
+
+    def run_import():
+        return enrolment_import_csv(
+            session=session, rows=trainee_csv_parse(data).rows, send_emails=False
+        )
+
+    cpu = time.process_time()
+    report, import_s = _timed(run_import)
+    import_cpu_s = time.process_time() - cpu  # this process's CPU: what a busy machine hides
+    again, reimport_s = _timed(run_import)  # the same file again: nothing new
+    assert len(report.enrolled) == rows and not again.enrolled, (report, again)
+
+    # The emails of the import (sent after the commit, in the same request), on a sample.
+    enrolments = list(
+        Enrolment.objects.filter(session=session).order_by("pk").values_list("pk", flat=True)
+    )[:sample]
+    new_users = list(
+        User.objects.filter(email__startswith="import").order_by("pk").values_list("pk", flat=True)
+    )[:sample]
+    mail.outbox = []
+    _sent, convocations_s = _timed(lambda: convocations_send(enrolment_ids=enrolments))
+    _sent, invitations_s = _timed(lambda: invitations_send(user_ids=new_users))
+    assert len(mail.outbox) == 2 * sample, len(mail.outbox)
+    convocation_ms = convocations_s * 1000 / sample
+    invitation_ms = invitations_s * 1000 / sample
+    return {
+        "rows": rows,
+        "existing_accounts": existing,
+        "accounts_created": len(report.accounts_created),
+        "preview_s": round(preview_s, 2),
+        "import_s": round(import_s, 2),
+        "import_cpu_s": round(import_cpu_s, 2),
+        "reimport_s": round(reimport_s, 2),
+        "convocation_ms": round(convocation_ms, 1),
+        "invitation_ms": round(invitation_ms, 1),
+        "emails_estimate_s": round(
+            (rows * convocation_ms + len(report.accounts_created) * invitation_ms) / 1000, 1
+        ),
+    }
+
+
 PHASES = {
+    "import": phase_import,
     "template": phase_template,
     "submissions": phase_submissions,
     "seed": phase_seed,
@@ -958,6 +1085,11 @@ class Bench:
         # P7, P8, P11, P12
         self.results["inproc"] = self.child("inproc", large, "--info", str(self.tmp / "large.json"))
 
+        # P13 (on a copy: the import adds 4,000 accounts that later phases do not expect)
+        imports = self.tmp / "import.sqlite3"
+        shutil.copy(large, imports)
+        self.results["P13"] = self.child("import", imports)
+
         # P6
         sig_sqlite = self.child("signatures", large)
         sig_pg = None
@@ -1106,6 +1238,18 @@ class Bench:
                 p8["ratio"] <= 60,
             )
         )
+        full = r["inproc"].get("P8_full")
+        if full:
+            rows.append(
+                (
+                    "P8",
+                    f"full pack, every kind ({full['trainees']} trainees, {full['documents']} PDFs, "
+                    f"{full['pages']} p., {full['seconds']} s): ms/page",
+                    f"{full['ms_per_page']:.0f}",
+                    "(info)",
+                    None,
+                )
+            )
         p9 = r["P9"]
         rss = p9["rss_mb"]
         rows.append(
@@ -1136,6 +1280,30 @@ class Bench:
                 p11["peak_mb"] <= 50,
             )
         )
+        p13 = r.get("P13")
+        if p13:
+            rows.append(
+                (
+                    "P13",
+                    f"{p13['rows']}-row CSV import ({p13['accounts_created']} new accounts, "
+                    f"CPU {p13.get('import_cpu_s', '?')} s; preview page {p13['preview_s']} s, "
+                    f"re-import {p13['reimport_s']} s): seconds",
+                    f"{p13['import_s']:.2f}",
+                    "≤ 5 (a few seconds)",
+                    p13["import_s"] <= 5,
+                )
+            )
+            rows.append(
+                (
+                    "P13",
+                    f"its emails, sent afterwards by send_pending_convocations "
+                    f"({p13['convocation_ms']} ms per convocation, {p13['invitation_ms']} ms "
+                    "per invitation): estimated seconds",
+                    f"{p13['emails_estimate_s']:.0f}",
+                    "(info)",
+                    None,
+                )
+            )
         p12 = r["inproc"]["P12"]
         rows.append(
             (

@@ -36,6 +36,9 @@ def real_database(tmp_path):
     path = tmp_path / "concurrency.sqlite3"
     copy = sqlite3.connect(path)
     default.connection.backup(copy)
+    # WAL before the threads connect, as a migrated database already is: 20 connections that
+    # each switch the journal mode at once can fail with "database is locked" (no busy wait).
+    copy.execute("PRAGMA journal_mode=WAL")
     copy.close()
     name = default.settings_dict["NAME"]
     default.settings_dict["NAME"] = str(path)  # shared with the connections threads open

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modules.content import LINE_KEY, ContentError, line_of, read_yaml_file, require
-from modules.rendering import french_typography, render_markdown
+from modules.rendering import render_markdown
 from modules.services import LoadReport, glossary_names
+from modules.typography import french_text
 
 from . import graph as graphs
 
@@ -391,23 +392,23 @@ def _stored_graph(parsed: ParsedBoussole, glossary: dict[str, str]) -> dict:
         if node["kind"] == "info":
             node["text_html"] = _render(node["text"], glossary, parsed.path, line, what)
         else:
-            node["text"] = french_typography(node["text"])
-        node["title"] = french_typography(node["title"])
+            node["text"] = french_text(node["text"])
+        node["title"] = french_text(node["title"])
         node["help_html"] = (
             _render(node["help"], glossary, parsed.path, line, what) if node["help"] else ""
         )
         for option in node["options"]:
             option.pop("__line__", None)
             for key in ("label", "condition"):
-                option[key] = french_typography(option[key])
-            option["to_check"] = [french_typography(t) for t in option["to_check"]]
+                option[key] = french_text(option[key])
+            option["to_check"] = [french_text(t) for t in option["to_check"]]
         node["min_remaining"], node["max_remaining"] = depths[node_id]
     for verdict in graph["verdicts"].values():
         verdict.pop("__line__", None)
         for key in ("title", "summary", "tell_the_person"):
-            verdict[key] = french_typography(verdict[key])
+            verdict[key] = french_text(verdict[key])
         for key in ("to_check", "legal_bases"):
-            verdict[key] = [french_typography(t) for t in verdict[key]]
+            verdict[key] = [french_text(t) for t in verdict[key]]
     graph["node_order"] = list(graph["nodes"])
     graph["verdict_order"] = list(graph["verdicts"])
     return graph
@@ -434,13 +435,13 @@ def boussole_apply(parsed: ParsedBoussole, report: LoadReport):
         what = f"case '{case['slug']}'"
         values = {
             "guide": guide,
-            "title": french_typography(case["title"]),
+            "title": french_text(case["title"]),
             "order": case["order"],
             "module_id": modules.get(case["module"]),
             "situation_source": case["situation"],
             "situation_html": _render(case["situation"], glossary, parsed.path, case["line"], what),
             "expected_verdict": case["expected_verdict"],
-            "key_conditions": [french_typography(k) for k in case["key_conditions"]],
+            "key_conditions": [french_text(k) for k in case["key_conditions"]],
             "answers": case["answers"],
             "explanation_source": case["explanation"],
             "explanation_html": _render(

@@ -1,4 +1,4 @@
-"""The one Markdown render function: Markdown → HTML → nh3 allow-list.
+"""The one Markdown render function: Markdown → HTML → French spacing → nh3 allow-list.
 
 Called when content is loaded or saved (load_course, the admin), never during a GET.
 """
@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import markdown
 import nh3
+
+from modules.typography import french_text, on_text
 
 ALLOWED_TAGS = {
     "a",
@@ -64,9 +66,9 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_CLASSES_PREFIX = ("admonition", "cas", "retenir", "attention", "footnote", "glossary-link")
 
 GLOSSARY_LINK = re.compile(r"\[\[([a-z0-9-]+)(?:\|([^\]\n]+))?\]\]")
-NARROW_NBSP = "\u202f"
 TABLE_OPEN = '<div class="table-scroll" tabindex="0" role="region" aria-label="Tableau"><table>'
-NBSP = "\u00a0"
+# « 226-13 », « 2016-994 »: a line never breaks after the hyphen of an article or text number.
+HYPHENATED_NUMBER = re.compile(r"(?<![\w-])(\d+(?:-\d+)+)(?![\w-])")
 
 
 @dataclass
@@ -77,44 +79,13 @@ class Rendered:
     words: int = 0
 
 
-# « art. 226-13 », « L. 1110-4 », « n° 2016-41 », « al. 2 », « § 15 »: the label stays with its number.
-LEGAL_REFERENCE = re.compile(r"\b(art|Art|al|[LRD])\. (?=(?:[LRD]\. ?)?\d)|(n°|§) (?=\d)")
-# « 15 000 € », « 20 M€ », « 2 % »: a number stays with its thousands and its unit.
-NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}\b|€|M€|%)")
-# « 226-13 », « 2016-994 »: a line never breaks after the hyphen of an article or text number.
-HYPHENATED_NUMBER = re.compile(r"(?<![\w-])(\d+(?:-\d+)+)(?![\w-])")
+def _keep_numbers_whole(text: str) -> str:
+    """Wrap the hyphenated numbers of a text in a no-wrap span.
 
-
-def _bind_reference(match: re.Match) -> str:
-    label = f"{match.group(1)}." if match.group(1) else match.group(2)
-    return label + NBSP
-
-
-def french_typography(text: str) -> str:
-    """Put the non-breaking spaces French typography needs before « ; ! ? : » and inside « »."""
-    text = re.sub(r"(?<=\S) ([;!?])(?=\s|$)", NARROW_NBSP + r"\1", text, flags=re.M)
-    text = re.sub(r"(?<=\S) :(?=\s|$)", NBSP + ":", text, flags=re.M)
-    text = re.sub(r"« ", "«" + NBSP, text)
-    text = re.sub(r" »", NBSP + "»", text)
-    return text
-
-
-def bind_legal_references(text: str) -> str:
-    """Keep « art. », « L. », « n° » with their number and amounts with their unit, so that a
-    legal reference never splits across two lines on a phone."""
-    text = LEGAL_REFERENCE.sub(_bind_reference, text)
-    return NUMBER_SPACE.sub(NARROW_NBSP, text)
-
-
-def _keep_numbers_whole(html: str) -> str:
-    """Wrap hyphenated numbers of the text (never of tags or attributes) in a no-wrap span."""
-    parts = re.split(r"(<[^>]*>)", html)
-    return "".join(
-        part
-        if part.startswith("<")
-        else HYPHENATED_NUMBER.sub(r'<span class="text-nowrap">\1</span>', part)
-        for part in parts
-    )
+    A screen-only step: browsers break after a hyphen, which a no-break space cannot prevent,
+    and the span only means something in the HTML of a page (print has its own line breaking).
+    """
+    return HYPHENATED_NUMBER.sub(r'<span class="text-nowrap">\1</span>', text)
 
 
 def _in_sentence(term: str) -> str:
@@ -153,25 +124,26 @@ def sanitise(html: str) -> str:
 def _flatten_toc(tokens, depth=0):
     items = []
     for token in tokens:
-        items.append({"id": token["id"], "name": token["name"], "level": token["level"]})
+        name = french_text(token["name"])
+        items.append({"id": token["id"], "name": name, "level": token["level"]})
         items.extend(_flatten_toc(token.get("children", []), depth + 1))
     return items
 
 
-def render_markdown(
-    source: str, *, glossary: dict[str, str] | None = None, keep_references: bool = False
-) -> Rendered:
+def render_markdown(source: str, *, glossary: dict[str, str] | None = None) -> Rendered:
     """Render Markdown source to sanitised HTML, with its table of contents.
 
     ``glossary`` maps glossary slugs to term names: ``[[slug]]`` and ``[[slug|text]]`` become
     links to the glossary page. Slugs used are returned so the caller can reject unknown ones.
-    ``keep_references`` binds legal references and amounts (course texts read on phones).
+
+    French spacing (``modules.typography``) is applied to the text of the rendered HTML, not to
+    the source: Markdown syntax (a definition list's « : », a table's « | », code, link
+    addresses) is never altered, and every course text, quiz, slide and guide gets the same
+    spacing as the printed documents. It runs before the sanitiser, which therefore sees and
+    cleans the final HTML.
     """
     found: set[str] = set()
-    text = french_typography(source or "")
-    if keep_references:
-        text = bind_legal_references(text)
-    text = _glossary_links(text, glossary or {}, found)
+    text = _glossary_links(source or "", glossary or {}, found)
     md = markdown.Markdown(
         extensions=["extra", "admonition", "toc", "sane_lists"],
         extension_configs={
@@ -183,9 +155,8 @@ def render_markdown(
     html = md.convert(text)
     toc = _flatten_toc(getattr(md, "toc_tokens", []))
     words = len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", html)))
-    html = sanitise(html)
-    if keep_references:
-        html = _keep_numbers_whole(html)
+    html = sanitise(on_text(html, french_text))
+    html = on_text(html, _keep_numbers_whole)
     # Wide tables scroll on phones: the scrolling region must be reachable from the keyboard.
     html = html.replace("<table>", TABLE_OPEN).replace("</table>", "</table></div>")
     return Rendered(html=html, toc=toc, glossary_slugs=found, words=words)

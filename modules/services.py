@@ -68,10 +68,9 @@ def _render(
     glossary: dict[str, str] | None = None,
     path=None,
     line=None,
-    course_text: bool = False,
 ):
     glossary = glossary_names() if glossary is None else glossary
-    rendered = render_markdown(source, glossary=glossary, keep_references=course_text)
+    rendered = render_markdown(source, glossary=glossary)
     unknown = sorted(rendered.glossary_slugs - set(glossary))
     if unknown and path is not None:
         # Find the line of the first unknown slug to point the author at it.
@@ -92,23 +91,23 @@ def glossary_unknown_slugs(source: str, *, glossary: dict[str, str] | None = Non
 
 def lesson_render(*, lesson: Lesson, glossary: dict[str, str] | None = None) -> None:
     """Render a lesson's Markdown into its cached HTML, table of contents and word count."""
-    rendered = _render(lesson.source, glossary=glossary, course_text=True)
+    rendered = _render(lesson.source, glossary=glossary)
     lesson.html, lesson.toc, lesson.words = rendered.html, rendered.toc, rendered.words
 
 
 def module_render(*, module: Module, glossary: dict[str, str] | None = None) -> None:
     """Render a module introduction."""
-    module.intro_html = _render(module.intro_source, glossary=glossary, course_text=True).html
+    module.intro_html = _render(module.intro_source, glossary=glossary).html
 
 
 def glossary_term_render(*, term: GlossaryTerm, glossary: dict[str, str] | None = None) -> None:
     """Render a glossary definition."""
-    term.definition_html = _render(term.definition_source, glossary=glossary, course_text=True).html
+    term.definition_html = _render(term.definition_source, glossary=glossary).html
 
 
 def trainer_note_render(*, note: TrainerNote, glossary: dict[str, str] | None = None) -> None:
     """Render a trainer note."""
-    note.html = _render(note.source, glossary=glossary, course_text=True).html
+    note.html = _render(note.source, glossary=glossary).html
 
 
 def slide_render(*, slide: Slide, glossary: dict[str, str] | None = None) -> None:
@@ -431,9 +430,7 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
 
     term_ids = []
     for g in parsed.glossary:
-        html = _render(
-            g["definition"], glossary=glossary, path=g["path"], line=g["line"], course_text=True
-        ).html
+        html = _render(g["definition"], glossary=glossary, path=g["path"], line=g["line"]).html
         term = _sync(
             GlossaryTerm,
             {"slug": g["slug"]},
@@ -451,9 +448,7 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
 
     modules = {}
     for m in parsed.modules:
-        html = _render(
-            m["intro"], glossary=glossary, path=m["path"], line=m["body_line"], course_text=True
-        ).html
+        html = _render(m["intro"], glossary=glossary, path=m["path"], line=m["body_line"]).html
         module = _sync(
             Module,
             {"slug": m["slug"]},
@@ -482,7 +477,6 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
             glossary=glossary,
             path=lesson["path"],
             line=lesson["body_line"],
-            course_text=True,
         )
         obj = _sync(
             Lesson,
@@ -505,9 +499,7 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
 
     note_ids = []
     for n in parsed.notes:
-        html = _render(
-            n["source"], glossary=glossary, path=n["path"], line=1, course_text=True
-        ).html
+        html = _render(n["source"], glossary=glossary, path=n["path"], line=1).html
         note = _sync(
             TrainerNote,
             {"module": modules[n["module"]]},

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from modules.content import LINE_KEY, ContentError, line_of, read_yaml_file, require
-from modules.rendering import GLOSSARY_LINK, french_typography, render_markdown
+from modules.rendering import GLOSSARY_LINK, render_markdown
 from modules.services import LoadReport, glossary_names
+from modules.typography import french_text
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -413,7 +414,7 @@ def quiz_bank_apply(parsed: ParsedQuizBank, report: LoadReport, *, course=None) 
                 keys.append(key)
                 values = {
                     "order": index + 1,
-                    "text": french_typography(c["text"]),
+                    "text": french_text(c["text"]),
                     "is_correct": c["correct"],
                     "feedback_source": c["feedback"],
                     "feedback_html": _render(c["feedback"], glossary, path, c["line"]),

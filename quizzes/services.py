@@ -10,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from modules.rendering import french_typography, render_markdown
+from modules.rendering import render_markdown
 from modules.services import glossary_names
+from modules.typography import french_text
 from quizzes import scoring
 from quizzes.loader import inline_statement
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
@@ -214,5 +215,5 @@ def question_render(*, question: Question, glossary: dict[str, str] | None = Non
 def choice_render(*, choice: Choice, glossary: dict[str, str] | None = None) -> None:
     """Render a choice's feedback and typeset its text, as the loader does."""
     glossary = glossary_names() if glossary is None else glossary
-    choice.text = french_typography(choice.text)
+    choice.text = french_text(choice.text)
     choice.feedback_html = render_markdown(choice.feedback_source, glossary=glossary).html

@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modules.rendering import bind_legal_references, french_typography, render_markdown
+from modules.rendering import render_markdown
+from modules.typography import french, french_html, french_text
 
 HOSTILE = """
 ## Titre
@@ -64,31 +65,63 @@ def test_admonitions_tables_and_toc_survive_sanitising():
     assert [item["id"] for item in rendered.toc] == ["un-titre", "sous-titre"]
 
 
-def test_french_typography_adds_non_breaking_spaces():
+def test_french_text_adds_non_breaking_spaces():
     assert (
-        french_typography("Attention : « oui » ? Non !")
+        french_text("Attention : « oui » ? Non !")
         == "Attention\u00a0: «\u00a0oui\u00a0»\u202f? Non\u202f!"
     )
-    assert french_typography("https://exemple.fr") == "https://exemple.fr"
+    assert french_text("https://exemple.fr à 10:30") == "https://exemple.fr à 10:30"
+    assert french_text(french_text("« oui » ? 15 000 €")) == french_text("« oui » ? 15 000 €")
 
 
 def test_legal_references_and_amounts_never_split_across_lines():
-    text = "l'art. L. 1110-4, le n° 2016-41, al. 2 : 15 000 € ou 4 %"
+    text = "l'art. L. 1110-4, le n° 2016-41, al. 2 : 15 000 € ou 4 %, § 15"
     assert (
-        bind_legal_references(french_typography(text))
+        french_text(text)
         == "l'art.\u00a0L.\u00a01110-4, le n°\u00a02016-41, al.\u00a02\u00a0: 15\u202f000\u202f€ ou"
-        " 4\u202f%"
+        " 4\u202f%, §\u00a015"
     )
-    assert "art. 226-13" in render_markdown("L'art. 226-13.").html  # quizzes, guide: unchanged
+
+
+def test_french_html_spaces_text_but_never_tags_nor_code():
+    html = '<p title="a : b">Note :</p><pre><code>x ? y : z</code></pre><code>a ; b</code> !'
+    assert (
+        french_html(html)
+        == '<p title="a : b">Note\u00a0:</p><pre><code>x ? y : z</code></pre><code>a ; b</code>\u202f!'
+    )
+    assert french("<b>Le droit</b> : 2 h") == "&lt;b&gt;Le droit&lt;/b&gt;\u00a0: 2\u202fh"
 
 
 @pytest.mark.django_db
-def test_hyphenated_numbers_are_kept_whole_in_text_but_not_in_links():
+def test_markdown_gets_french_spacing_in_its_text_but_its_syntax_is_untouched():
+    source = (
+        "## Cas : « test »\n\n"
+        "Terme\n: définition ?\n\n"
+        "| a : b | c ! |\n|---|---|\n| 1 ; 2 | 10:30 |\n\n"
+        '`x ? y` et [lien ?](https://exemple.fr/a:b "Titre : x")\n\n'
+        "    code : bloc ?\n"
+    )
+    rendered = render_markdown(source)
+    html = rendered.html.replace("&nbsp;", "\u00a0")
+    assert '<h2 id="cas-test">Cas\u00a0: «\u00a0test\u00a0»</h2>' in html
+    assert "<dt>Terme</dt>" in html and "<dd>définition\u202f?</dd>" in html
+    assert "<th>a\u00a0: b</th>" in html and "<th>c\u202f!</th>" in html
+    assert "<td>1\u202f; 2</td>" in html and "<td>10:30</td>" in html
+    assert "<code>x ? y</code>" in html and "<code>code : bloc ?\n</code>" in html
+    assert 'href="https://exemple.fr/a:b"' in html and 'title="Titre : x"' in html
+    assert ">lien\u202f?</a>" in html
+    assert rendered.toc[0]["name"] == "Cas\u00a0: «\u00a0test\u00a0»"
+
+
+@pytest.mark.django_db
+def test_hyphenated_numbers_are_kept_whole_in_text_but_not_in_links_nor_code():
     html = render_markdown(
-        "L'art. 226-13 et la [version](https://exemple.fr/2002-01-03).", keep_references=True
+        "L'art. 226-13 et la [version](https://exemple.fr/2002-01-03), `2002-01-03`."
     ).html
     assert '<span class="text-nowrap">226-13</span>' in html
+    assert "art.&nbsp;<span" in html
     assert 'href="https://exemple.fr/2002-01-03"' in html
+    assert "<code>2002-01-03</code>" in html
 
 
 @pytest.mark.django_db

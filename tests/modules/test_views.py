@@ -186,7 +186,7 @@ def test_resources_page_uses_french_spacing_and_keeps_escaping(client, small_cou
     Resource.objects.filter(slug="site").update(description="<b>Le droit</b> : en ligne")
     client.force_login(UserFactory(role="Stagiaire"))
     page = client.get(reverse("modules:resource_list")).content.decode()
-    assert "collection «\u00a0Guides\u00a0»\u00a0: n° 3" in page
+    assert "collection «\u00a0Guides\u00a0»\u00a0: n°\u00a03" in page
     assert "&lt;b&gt;Le droit&lt;/b&gt;\u00a0: en ligne" in page
     assert "<b>Le droit" not in page
 

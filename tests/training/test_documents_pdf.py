@@ -338,11 +338,12 @@ def test_the_certificate_carries_the_fields_funders_require(finished, tmp_path, 
 
 
 def test_article_numbers_and_thousands_never_break_across_lines():
-    from training.documents.typography import NBSP, french_text
+    from modules.typography import NBSP, NNBSP, french_text
 
     assert french_text("art. L. 226-2-2 CASF et R. 1110-1") == (
         f"art.{NBSP}L.{NBSP}226-2-2 CASF et R.{NBSP}1110-1"
     )
-    assert french_text("15 000 € et 300 000 €") == f"15{NBSP}000{NBSP}€ et 300{NBSP}000{NBSP}€"
+    # Thousands and unit symbols take the narrow no-break space, as on screen.
+    assert french_text("15 000 € et 300 000 €") == f"15{NNBSP}000{NNBSP}€ et 300{NNBSP}000{NNBSP}€"
     assert french_text("Crim. 19 décembre 1885") == "Crim. 19 décembre 1885"
     assert french_text("L. Dupont, 2 rue") == "L. Dupont, 2 rue"

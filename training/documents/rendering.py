@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from training.documents.typography import french_html
+from modules.typography import french_html
 
 # Bump when a change outside the templates and the stylesheet alters the output.
 TEMPLATE_VERSION = "1"

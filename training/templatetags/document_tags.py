@@ -2,8 +2,9 @@
 
 from django import template
 
+from modules.typography import french, french_html
 from training.documents import selectors
-from training.documents.typography import citation_punctuation, french, french_html
+from training.documents.typography import citation_punctuation
 
 register = template.Library()
 

@@ -9,6 +9,15 @@ from training.content import content_load
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def no_guide_yet(db):
+    """Start from no guide, as on a fresh database, even when another test of this worker has
+    loaded the real course (``course_loaded`` commits it once per session); rolled back after."""
+    Case.objects.all().delete()
+    Guide.objects.all().delete()
+
+
 MODULES = {"module-1", "module-2"}
 
 

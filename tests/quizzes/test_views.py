@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -111,6 +112,7 @@ def test_a_trainee_takes_a_quiz_and_reads_the_corrections(client, loaded):
     html = client.get(response.url).content.decode()
     assert "67\u00a0%" in html
     assert "Incorrect" in html
+    assert re.search(r"Envoyé le \d{1,2} \w+ \d{4} à \d{2}:\d{2}", html)  # French date and time
     assert "Idée reçue&nbsp;: tout le monde." in html  # feedback of the wrong choice chosen
     assert "Le texte vise les dépositaires." in html  # explanation
     assert "Art. 226-13 C. pén." in html  # legal basis

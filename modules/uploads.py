@@ -54,10 +54,15 @@ def _refuse() -> ValidationError:
     )
 
 
-def _image_check(data: bytes) -> None:
+def image_verify(data: bytes, *, max_pixels: int, error: ValidationError) -> None:
+    """Raise ``error`` unless ``data`` is an image PIL can verify, of at most ``max_pixels``.
+
+    The pixel count is read from the header, before any decoding, so a decompression bomb is
+    refused without being expanded. Used for resource files and scanned attendance sheets.
+    """
     try:
         with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > RESOURCE_MAX_PIXELS:
+            if image.width * image.height > max_pixels:
                 raise Image.DecompressionBombError(image.size)
             image.verify()
     except (
@@ -67,7 +72,11 @@ def _image_check(data: bytes) -> None:
         ValueError,
         Image.DecompressionBombError,
     ) as exc:
-        raise _refuse() from exc
+        raise error from exc
+
+
+def _image_check(data: bytes) -> None:
+    image_verify(data, max_pixels=RESOURCE_MAX_PIXELS, error=_refuse())
 
 
 def _office_kind(data: bytes, extension: str) -> str:

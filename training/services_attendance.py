@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from modules.uploads import image_verify
 from training import permissions
 from training.attendance import code_is_valid
 from training.models import Enrolment, Slot, TrainingSession, User
@@ -125,26 +126,13 @@ def scan_kind(*, data: bytes) -> str:
     if len(data) > SCAN_MAX_BYTES:
         raise ValidationError(_("The scanned sheet is too large (5 MB at most)."), "too_large")
     kind = next((kind for magic, kind in SCAN_KINDS.items() if data.startswith(magic)), None)
+    refusal = ValidationError(
+        _("The scanned sheet must be a PDF, PNG or JPEG file."), code="invalid_scan"
+    )
     if kind is None:
-        raise ValidationError(
-            _("The scanned sheet must be a PDF, PNG or JPEG file."), code="invalid_scan"
-        )
+        raise refusal
     if kind != "pdf":
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                if image.width * image.height > SCAN_MAX_PIXELS:
-                    raise Image.DecompressionBombError(image.size)
-                image.verify()
-        except (
-            UnidentifiedImageError,
-            OSError,
-            SyntaxError,
-            ValueError,
-            Image.DecompressionBombError,
-        ) as exc:
-            raise ValidationError(
-                _("The scanned sheet must be a PDF, PNG or JPEG file."), code="invalid_scan"
-            ) from exc
+        image_verify(data, max_pixels=SCAN_MAX_PIXELS, error=refusal)
     return kind
 
 

@@ -54,6 +54,16 @@ def _refuse() -> ValidationError:
     )
 
 
+# What PIL raises on a file that is not a sound image (truncated, corrupt, a bomb, not an image).
+IMAGE_ERRORS = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    Image.DecompressionBombError,
+)
+
+
 def image_verify(data: bytes, *, max_pixels: int, error: ValidationError) -> None:
     """Raise ``error`` unless ``data`` is an image PIL can verify, of at most ``max_pixels``.
 
@@ -65,13 +75,7 @@ def image_verify(data: bytes, *, max_pixels: int, error: ValidationError) -> Non
             if image.width * image.height > max_pixels:
                 raise Image.DecompressionBombError(image.size)
             image.verify()
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as exc:
+    except IMAGE_ERRORS as exc:
         raise error from exc
 
 

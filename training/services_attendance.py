@@ -23,9 +23,9 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
-from modules.uploads import image_verify
+from modules.uploads import IMAGE_ERRORS, image_verify
 from training import permissions
 from training.attendance import code_is_valid
 from training.models import Enrolment, Slot, TrainingSession, User
@@ -103,13 +103,7 @@ def signature_image_check(*, data: bytes) -> None:
                 )
             image.load()
             rgba = image.convert("RGBA")
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-    ) as exc:
+    except IMAGE_ERRORS as exc:
         raise ValidationError(_("The signature must be a PNG image."), "invalid_image") from exc
     background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
     ink = (

@@ -38,6 +38,7 @@ run: setup
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 check-messages: venv
 	$(PY) scripts/check_catalogue.py

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from modules.pdf import render_pdf
+from core.pdf import render_pdf
 
 from .graph import Walk
 from .models import Case, Guide

@@ -7,7 +7,7 @@ legal basis, a case whose expected verdict does not exist or whose answers do no
 
 ``boussole_apply`` then renders the help texts once (the one Markdown render function) and
 creates or updates the guide and its cases by slug, inside the caller's transaction
-(``training.content.content_load``).
+(``training.content.loader.content_load``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.typography import french_text
 from modules.content import LINE_KEY, ContentError, line_of, read_yaml_file, require
-from modules.rendering import render_markdown
-from modules.services import LoadReport, glossary_names
-from modules.typography import french_text
+from modules.loader import LoadReport, row_sync, rows_remove_missing
+from modules.models import Module
+from modules.services import glossary_names, markdown_render
 
 from . import graph as graphs
 
@@ -369,11 +370,7 @@ def boussole_parse(path: Path, *, module_slugs: set[str]) -> ParsedBoussole:
 
 
 def _render(source: str, glossary: dict[str, str], path: Path, line: int | None, what: str):
-    rendered = render_markdown(source, glossary=glossary)
-    unknown = sorted(rendered.glossary_slugs - set(glossary))
-    if unknown:
-        raise ContentError(path, line, f"{what}: unknown glossary term '{unknown[0]}'")
-    return rendered.html
+    return markdown_render(source, glossary=glossary, path=path, line=line, what=what).html
 
 
 def _stored_graph(parsed: ParsedBoussole, glossary: dict[str, str]) -> dict:
@@ -416,7 +413,6 @@ def _stored_graph(parsed: ParsedBoussole, glossary: dict[str, str]) -> dict:
 
 def boussole_apply(parsed: ParsedBoussole, report: LoadReport):
     """Create or update the guide and its cases by slug; remove cases that disappeared."""
-    from modules.models import Module
 
     from .models import Case, Guide
 
@@ -427,7 +423,7 @@ def boussole_apply(parsed: ParsedBoussole, report: LoadReport):
         "intro_html": _render(parsed.guide["intro"], glossary, parsed.path, 1, "guide"),
         "graph": _stored_graph(parsed, glossary),
     }
-    guide = _sync(Guide, {"slug": parsed.guide["slug"]}, values, report, "boussole guide")
+    guide = row_sync(Guide, {"slug": parsed.guide["slug"]}, values, report, "boussole guide")
     Guide.objects.exclude(pk=guide.pk).delete()
     modules = dict(Module.objects.values_list("slug", "pk"))
     keep = []
@@ -450,27 +446,6 @@ def boussole_apply(parsed: ParsedBoussole, report: LoadReport):
             if case["explanation"]
             else "",
         }
-        keep.append(_sync(Case, {"slug": case["slug"]}, values, report, "boussole cases").pk)
-    stale = Case.objects.exclude(pk__in=keep)
-    count = stale.count()
-    if count:
-        stale.delete()
-        report.add("boussole cases", "removed", count)
+        keep.append(row_sync(Case, {"slug": case["slug"]}, values, report, "boussole cases").pk)
+    rows_remove_missing(Case.objects.all(), keep, report, "boussole cases")
     return guide
-
-
-def _sync(model, lookup: dict, values: dict, report: LoadReport, kind: str):
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model.objects.create(**lookup, **values)
-        report.add(kind, "created")
-        return obj
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for k in changed:
-            setattr(obj, k, values[k])
-        obj.save(update_fields=changed)
-        report.add(kind, "updated")
-    else:
-        report.add(kind, "unchanged")
-    return obj

@@ -1,6 +1,6 @@
 """Who may use the guide: the course's named predicates, given the guide's own names."""
 
-from training import permissions
+from training.access import permissions
 
 
 def can_walk_guide(user) -> bool:

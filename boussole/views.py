@@ -8,7 +8,6 @@ explanation.
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -16,7 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from training.mixins import role_required
+from core.downloads import PDF, download_response
+from training.access.mixins import role_required
 
 from . import documents, graph, permissions, selectors
 from .forms import CaseAnswerForm
@@ -135,10 +135,9 @@ def fiche_pdf(request):
         choice=choice,
         author=request.user.get_full_name() or request.user.email,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"fiche-raisonnement-{result.verdict['id']}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(
+        pdf, filename=f"fiche-raisonnement-{result.verdict['id']}.pdf", content_type=PDF
+    )
 
 
 @require_safe

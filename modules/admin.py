@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext as _
 
-from modules import services, uploads
+from core import uploads
+from modules import services
 from modules.models import (
     Course,
     CourseObjective,

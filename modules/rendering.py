@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import markdown
 import nh3
 
-from modules.typography import french_text, on_text
+from core.typography import french_text, on_text
 
 ALLOWED_TAGS = {
     "a",
@@ -136,7 +136,7 @@ def render_markdown(source: str, *, glossary: dict[str, str] | None = None) -> R
     ``glossary`` maps glossary slugs to term names: ``[[slug]]`` and ``[[slug|text]]`` become
     links to the glossary page. Slugs used are returned so the caller can reject unknown ones.
 
-    French spacing (``modules.typography``) is applied to the text of the rendered HTML, not to
+    French spacing (``core.typography``) is applied to the text of the rendered HTML, not to
     the source: Markdown syntax (a definition list's « : », a table's « | », code, link
     addresses) is never altered, and every course text, quiz, slide and guide gets the same
     spacing as the printed documents. It runs before the sanitiser, which therefore sees and

@@ -7,7 +7,15 @@ import unicodedata
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from modules.models import Course, GlossaryTerm, Lesson, LessonProgress, Module, Resource
+from modules.models import (
+    Course,
+    GlossaryTerm,
+    Lesson,
+    LessonProgress,
+    Module,
+    Resource,
+    Slide,
+)
 
 
 def course_get() -> Course | None:
@@ -108,3 +116,12 @@ def _alphabetical(text: str) -> str:
 def course_resources(*, course: Course):
     """Return the course's own bibliography and links (not session-specific ones)."""
     return Resource.objects.of_course().filter(course=course).select_related("module")
+
+
+def module_slides(*, module: Module) -> list[Slide]:
+    """Return the module's slides in order, with only what the deck shows."""
+    return list(
+        Slide.objects.filter(module=module)
+        .only("order", "title", "html", "notes_html", "module_id")
+        .order_by("order")
+    )

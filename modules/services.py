@@ -1,60 +1,13 @@
-"""Writes for the course: rendering stored Markdown, loading content files, reading progress."""
+"""Writes for the course: rendering stored Markdown (the one place that calls the renderer for
+stored content, used by the loader and the admin) and reading progress."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from pathlib import Path
-
 from django.db import IntegrityError, transaction
 
-from modules.content import (
-    LINE_KEY,
-    ContentError,
-    line_of,
-    optional,
-    read_yaml_file,
-    require,
-    split_front_matter,
-)
-from modules.models import (
-    Course,
-    CourseObjective,
-    GlossaryTerm,
-    Lesson,
-    LessonProgress,
-    Module,
-    Resource,
-    Slide,
-    TrainerNote,
-)
+from modules.content import ContentError
+from modules.models import GlossaryTerm, Lesson, LessonProgress, Module, Slide, TrainerNote
 from modules.rendering import GLOSSARY_LINK, render_markdown
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-@dataclass
-class LoadReport:
-    """What a load changed, per kind of object."""
-
-    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-
-    def add(self, kind: str, outcome: str, n: int = 1) -> None:
-        self.counts[kind][outcome] += n
-
-    def total(self, outcome: str) -> int:
-        return sum(c[outcome] for c in self.counts.values())
-
-    def lines(self) -> list[str]:
-        out = []
-        for kind in sorted(self.counts):
-            c = self.counts[kind]
-            out.append(
-                f"{kind}: {c['created']} created, {c['updated']} updated, "
-                f"{c['unchanged']} unchanged, {c['removed']} removed"
-            )
-        return out
 
 
 def glossary_names() -> dict[str, str]:
@@ -62,24 +15,35 @@ def glossary_names() -> dict[str, str]:
     return dict(GlossaryTerm.objects.values_list("slug", "term"))
 
 
-def _render(
+def markdown_render(
     source: str,
     *,
     glossary: dict[str, str] | None = None,
     path=None,
     line=None,
+    what: str = "",
 ):
+    """Render stored Markdown with the glossary links resolved.
+
+    When the source comes from a content file (``path``), a ``[[slug]]`` that matches no
+    glossary term is refused with ``ContentError`` at its own line (``what`` names the object
+    in the message when the line alone would not).
+    """
     glossary = glossary_names() if glossary is None else glossary
     rendered = render_markdown(source, glossary=glossary)
     unknown = sorted(rendered.glossary_slugs - set(glossary))
     if unknown and path is not None:
+        prefix = f"{what}: " if what else ""
         # Find the line of the first unknown slug to point the author at it.
         for offset, text in enumerate(source.splitlines()):
             for match in GLOSSARY_LINK.finditer(text):
                 if match.group(1) in unknown:
                     raise ContentError(
-                        path, (line or 1) + offset, f"unknown glossary term '{match.group(1)}'"
+                        path,
+                        (line or 1) + offset,
+                        f"{prefix}unknown glossary term '{match.group(1)}'",
                     )
+        raise ContentError(path, line, f"{prefix}unknown glossary term '{unknown[0]}'")
     return rendered
 
 
@@ -91,29 +55,29 @@ def glossary_unknown_slugs(source: str, *, glossary: dict[str, str] | None = Non
 
 def lesson_render(*, lesson: Lesson, glossary: dict[str, str] | None = None) -> None:
     """Render a lesson's Markdown into its cached HTML, table of contents and word count."""
-    rendered = _render(lesson.source, glossary=glossary)
+    rendered = markdown_render(lesson.source, glossary=glossary)
     lesson.html, lesson.toc, lesson.words = rendered.html, rendered.toc, rendered.words
 
 
 def module_render(*, module: Module, glossary: dict[str, str] | None = None) -> None:
     """Render a module introduction."""
-    module.intro_html = _render(module.intro_source, glossary=glossary).html
+    module.intro_html = markdown_render(module.intro_source, glossary=glossary).html
 
 
 def glossary_term_render(*, term: GlossaryTerm, glossary: dict[str, str] | None = None) -> None:
     """Render a glossary definition."""
-    term.definition_html = _render(term.definition_source, glossary=glossary).html
+    term.definition_html = markdown_render(term.definition_source, glossary=glossary).html
 
 
 def trainer_note_render(*, note: TrainerNote, glossary: dict[str, str] | None = None) -> None:
     """Render a trainer note."""
-    note.html = _render(note.source, glossary=glossary).html
+    note.html = markdown_render(note.source, glossary=glossary).html
 
 
 def slide_render(*, slide: Slide, glossary: dict[str, str] | None = None) -> None:
     """Render a slide and its speaker notes."""
-    slide.html = _render(slide.source, glossary=glossary).html
-    slide.notes_html = _render(slide.notes_source, glossary=glossary).html
+    slide.html = markdown_render(slide.source, glossary=glossary).html
+    slide.notes_html = markdown_render(slide.notes_source, glossary=glossary).html
 
 
 def lesson_mark_read(*, user, lesson: Lesson) -> tuple[LessonProgress, bool]:
@@ -123,426 +87,3 @@ def lesson_mark_read(*, user, lesson: Lesson) -> tuple[LessonProgress, bool]:
             return LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     except IntegrityError:  # a concurrent request created it first
         return LessonProgress.objects.get(user=user, lesson=lesson), False
-
-
-# --------------------------------------------------------------------------- loading files
-
-
-@dataclass
-class ParsedCourse:
-    course: dict
-    objectives: list[dict]
-    modules: list[dict]
-    lessons: list[dict]
-    notes: list[dict]
-    slides: list[dict]
-    glossary: list[dict]
-    resources: list[dict]
-
-
-def _slug(value, path, line, what="slug", max_length=50):
-    value = str(value)
-    if len(value) > max_length:
-        raise ContentError(path, line, f"{what} '{value}' is longer than {max_length} characters")
-    if not SLUG.match(value):
-        raise ContentError(
-            path, line, f"invalid {what} '{value}': use lowercase letters, digits and '-'"
-        )
-    return value
-
-
-def _int(data, key, path, default=None):
-    value = data.get(key, default)
-    if value is None:
-        raise ContentError(path, line_of(data), f"missing required field '{key}'")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ContentError(path, line_of(data, key), f"field '{key}' must be a positive integer")
-    return value
-
-
-def parse_slides(path: Path) -> list[dict]:
-    """Split a slides.md file on '---' lines; 'Note:' starts the speaker notes."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(path, None, f"cannot read file: {exc}") from exc
-    slides, current, start = [], [], 1
-    for number, line in enumerate(text.splitlines() + ["---"], start=1):
-        if line.strip() == "---":
-            chunk = "\n".join(current).strip()
-            if chunk:
-                body, _sep, notes = _split_notes(chunk)
-                first = body.strip().splitlines()[0] if body.strip() else ""
-                if not first.startswith("## "):
-                    raise ContentError(path, start, "a slide must start with a '## Title' line")
-                slides.append(
-                    {
-                        "title": first[3:].strip(),
-                        "source": "\n".join(body.strip().splitlines()[1:]).strip(),
-                        "notes": notes.strip(),
-                        "line": start,
-                    }
-                )
-            current, start = [], number + 1
-        else:
-            current.append(line)
-    return slides
-
-
-def _split_notes(chunk: str) -> tuple[str, str, str]:
-    parts = re.split(r"(?m)^Note:[ \t]*$", chunk, maxsplit=1)
-    if len(parts) == 2:
-        return parts[0], "Note:", parts[1]
-    return parts[0], "", ""
-
-
-def course_content_parse(base: Path) -> ParsedCourse:
-    """Read and validate every content file under ``base`` (the fixtures folder)."""
-    course_path = base / "course.yaml"
-    data = read_yaml_file(course_path)
-    if not isinstance(data, dict):
-        raise ContentError(course_path, 1, "the file must be a mapping")
-    course = {
-        "slug": _slug(require(data, "slug", course_path), course_path, data[LINE_KEY]),
-        "title": require(data, "title", course_path),
-    }
-    for key in (
-        "stakes",
-        "audience",
-        "prerequisites",
-        "duration",
-        "methods",
-        "evaluation",
-        "accessibility",
-        "access_delays",
-        "price",
-    ):
-        course[key] = optional(data, key)
-    objectives = []
-    for order, item in enumerate(require(data, "objectives", course_path, list), start=1):
-        if not isinstance(item, dict):
-            raise ContentError(
-                course_path, data[LINE_KEY], "each objective needs 'code' and 'text'"
-            )
-        objectives.append(
-            {
-                "code": _slug(
-                    require(item, "code", course_path), course_path, item[LINE_KEY], "code"
-                ),
-                "text": require(item, "text", course_path),
-                "order": order,
-            }
-        )
-    codes = {o["code"] for o in objectives}
-
-    glossary_path = base / "glossary.yaml"
-    glossary = []
-    for item in read_yaml_file(glossary_path) or []:
-        if not isinstance(item, dict):
-            raise ContentError(glossary_path, None, "each entry must be a mapping")
-        line = item[LINE_KEY]
-        glossary.append(
-            {
-                "slug": _slug(require(item, "slug", glossary_path), glossary_path, line),
-                "term": require(item, "term", glossary_path),
-                "definition": require(item, "definition", glossary_path),
-                "legal_basis": optional(item, "legal_basis"),
-                "line": line,
-                "path": glossary_path,
-            }
-        )
-    _no_duplicates(glossary, "slug", glossary_path)
-
-    modules, lessons, notes, slides = [], [], [], []
-    folders = sorted(p for p in (base / "course").iterdir() if p.is_dir())
-    if not folders:
-        raise ContentError(base / "course", None, "no module folder found")
-    for folder in folders:
-        path = folder / "module.md"
-        meta, body, body_line = split_front_matter(path)
-        line = meta.get(LINE_KEY)
-        module = {
-            "number": _int(meta, "number", path),
-            "slug": _slug(require(meta, "slug", path), path, line_of(meta, "slug")),
-            "title": require(meta, "title", path),
-            "minutes": _int(meta, "minutes", path, 0),
-            "objectives": [str(o) for o in require(meta, "objectives", path, list)],
-            "course_objectives": [str(c) for c in meta.get("course_objectives") or []],
-            "intro": body.strip(),
-            "path": path,
-            "body_line": body_line,
-        }
-        for code in module["course_objectives"]:
-            if code not in codes:
-                raise ContentError(
-                    path, line_of(meta, "course_objectives"), f"unknown course objective '{code}'"
-                )
-        modules.append(module)
-        lesson_files = sorted(folder.glob("[0-9][0-9]-*.md"))
-        if not lesson_files:
-            raise ContentError(folder, None, "a module needs at least one lesson file (NN-slug.md)")
-        for lesson_path in lesson_files:
-            lmeta, lbody, lline = split_front_matter(lesson_path)
-            lline += len(lbody) - len(lbody.lstrip("\n"))
-            if not lbody.strip():
-                raise ContentError(lesson_path, lline, "the lesson has no text")
-            lessons.append(
-                {
-                    "module": module["slug"],
-                    "slug": _slug(
-                        require(lmeta, "slug", lesson_path),
-                        lesson_path,
-                        line_of(lmeta, "slug"),
-                        max_length=100,
-                    ),
-                    "title": require(lmeta, "title", lesson_path),
-                    "order": _int(lmeta, "order", lesson_path),
-                    "minutes": _int(lmeta, "minutes", lesson_path, 0),
-                    "source": lbody.strip() + "\n",
-                    "path": lesson_path,
-                    "body_line": lline,
-                }
-            )
-        notes_path = folder / "trainer-notes.md"
-        if notes_path.exists():
-            notes.append(
-                {
-                    "module": module["slug"],
-                    "source": notes_path.read_text("utf-8"),
-                    "path": notes_path,
-                }
-            )
-        slides_path = folder / "slides.md"
-        if slides_path.exists():
-            for order, slide in enumerate(parse_slides(slides_path), start=1):
-                slides.append(
-                    {"module": module["slug"], "order": order, "path": slides_path, **slide}
-                )
-    _no_duplicates(modules, "slug", base / "course")
-    _no_duplicates(modules, "number", base / "course")
-    _no_duplicates(lessons, "slug", base / "course")
-
-    resources_path = base / "resources.yaml"
-    resources = []
-    module_slugs = {m["slug"] for m in modules}
-    for order, item in enumerate(read_yaml_file(resources_path) or [], start=1):
-        if not isinstance(item, dict):
-            raise ContentError(resources_path, None, "each entry must be a mapping")
-        line = item[LINE_KEY]
-        kind = require(item, "kind", resources_path)
-        if kind not in ("bibliography", "link"):
-            raise ContentError(
-                resources_path,
-                line_of(item, "kind"),
-                f"unknown kind '{kind}' (bibliography or link)",
-            )
-        url = optional(item, "url")
-        if kind == "link" and not url:
-            raise ContentError(resources_path, line, "a link needs a 'url'")
-        if url and not url.startswith(("https://", "http://")):
-            raise ContentError(resources_path, line_of(item, "url"), f"invalid URL '{url}'")
-        module_slug = item.get("module")
-        if module_slug and module_slug not in module_slugs:
-            raise ContentError(
-                resources_path, line_of(item, "module"), f"unknown module '{module_slug}'"
-            )
-        resources.append(
-            {
-                "slug": _slug(
-                    require(item, "slug", resources_path), resources_path, line, max_length=120
-                ),
-                "kind": kind,
-                "module": module_slug or None,
-                "title": require(item, "title", resources_path),
-                "authors": optional(item, "authors"),
-                "publisher": optional(item, "publisher"),
-                "place": optional(item, "place"),
-                "year": optional(item, "year"),
-                "details": optional(item, "details"),
-                "url": url,
-                "description": optional(item, "description"),
-                "note": optional(item, "note"),
-                "order": order,
-            }
-        )
-    _no_duplicates(resources, "slug", resources_path)
-    return ParsedCourse(course, objectives, modules, lessons, notes, slides, glossary, resources)
-
-
-def _no_duplicates(items, key, path):
-    seen = set()
-    for item in items:
-        if item[key] in seen:
-            raise ContentError(
-                item.get("path", path), item.get("line"), f"duplicate {key} '{item[key]}'"
-            )
-        seen.add(item[key])
-
-
-def _sync(model, lookup: dict, values: dict, report: LoadReport, kind: str):
-    """Create or update one row; count the outcome. Returns the instance."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **values)
-        obj.save()
-        report.add(kind, "created")
-        return obj
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for k in changed:
-            setattr(obj, k, values[k])
-        obj.save(update_fields=changed)
-        report.add(kind, "updated")
-    else:
-        report.add(kind, "unchanged")
-    return obj
-
-
-def _remove_missing(queryset, keep_ids, report, kind):
-    stale = queryset.exclude(pk__in=keep_ids)
-    count = stale.count()
-    if count:
-        stale.delete()
-        report.add(kind, "removed", count)
-
-
-def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
-    """Create or update the database from parsed content, by slug; remove what disappeared."""
-    glossary = {g["slug"]: g["term"] for g in parsed.glossary}
-    course = _sync(
-        Course,
-        {"slug": parsed.course["slug"]},
-        {k: v for k, v in parsed.course.items() if k != "slug"},
-        report,
-        "course",
-    )
-    objective_ids = {}
-    for o in parsed.objectives:
-        obj = _sync(
-            CourseObjective,
-            {"course": course, "code": o["code"]},
-            {"text": o["text"], "order": o["order"]},
-            report,
-            "objectives",
-        )
-        objective_ids[o["code"]] = obj.pk
-    _remove_missing(course.objectives.all(), objective_ids.values(), report, "objectives")
-
-    term_ids = []
-    for g in parsed.glossary:
-        html = _render(g["definition"], glossary=glossary, path=g["path"], line=g["line"]).html
-        term = _sync(
-            GlossaryTerm,
-            {"slug": g["slug"]},
-            {
-                "term": g["term"],
-                "definition_source": g["definition"],
-                "definition_html": html,
-                "legal_basis": g["legal_basis"],
-            },
-            report,
-            "glossary",
-        )
-        term_ids.append(term.pk)
-    _remove_missing(GlossaryTerm.objects.all(), term_ids, report, "glossary")
-
-    modules = {}
-    for m in parsed.modules:
-        html = _render(m["intro"], glossary=glossary, path=m["path"], line=m["body_line"]).html
-        module = _sync(
-            Module,
-            {"slug": m["slug"]},
-            {
-                "course": course,
-                "number": m["number"],
-                "title": m["title"],
-                "minutes": m["minutes"],
-                "objectives": m["objectives"],
-                "intro_source": m["intro"],
-                "intro_html": html,
-            },
-            report,
-            "modules",
-        )
-        wanted = {objective_ids[c] for c in m["course_objectives"]}
-        if set(module.course_objectives.values_list("pk", flat=True)) != wanted:
-            module.course_objectives.set(wanted)
-        modules[m["slug"]] = module
-    _remove_missing(course.modules.all(), [m.pk for m in modules.values()], report, "modules")
-
-    lesson_ids = []
-    for lesson in parsed.lessons:
-        rendered = _render(
-            lesson["source"],
-            glossary=glossary,
-            path=lesson["path"],
-            line=lesson["body_line"],
-        )
-        obj = _sync(
-            Lesson,
-            {"slug": lesson["slug"]},
-            {
-                "module": modules[lesson["module"]],
-                "title": lesson["title"],
-                "order": lesson["order"],
-                "minutes": lesson["minutes"],
-                "source": lesson["source"],
-                "html": rendered.html,
-                "toc": rendered.toc,
-                "words": rendered.words,
-            },
-            report,
-            "lessons",
-        )
-        lesson_ids.append(obj.pk)
-    _remove_missing(Lesson.objects.filter(module__course=course), lesson_ids, report, "lessons")
-
-    note_ids = []
-    for n in parsed.notes:
-        html = _render(n["source"], glossary=glossary, path=n["path"], line=1).html
-        note = _sync(
-            TrainerNote,
-            {"module": modules[n["module"]]},
-            {"source": n["source"], "html": html},
-            report,
-            "trainer notes",
-        )
-        note_ids.append(note.pk)
-    _remove_missing(
-        TrainerNote.objects.filter(module__course=course), note_ids, report, "trainer notes"
-    )
-
-    slide_ids = []
-    for s in parsed.slides:
-        html = _render(s["source"], glossary=glossary, path=s["path"], line=s["line"]).html
-        notes_html = _render(s["notes"], glossary=glossary, path=s["path"], line=s["line"]).html
-        slide = _sync(
-            Slide,
-            {"module": modules[s["module"]], "order": s["order"]},
-            {
-                "title": s["title"],
-                "source": s["source"],
-                "html": html,
-                "notes_source": s["notes"],
-                "notes_html": notes_html,
-            },
-            report,
-            "slides",
-        )
-        slide_ids.append(slide.pk)
-    _remove_missing(Slide.objects.filter(module__course=course), slide_ids, report, "slides")
-
-    resource_ids = []
-    for r in parsed.resources:
-        values = {k: v for k, v in r.items() if k not in ("slug", "module")}
-        values["module"] = modules[r["module"]] if r["module"] else None
-        values["course"] = course
-        obj = _sync(Resource, {"slug": r["slug"]}, values, report, "resources")
-        resource_ids.append(obj.pk)
-    _remove_missing(
-        Resource.objects.filter(course=course, is_session_specific=False),
-        resource_ids,
-        report,
-        "resources",
-    )
-    return course

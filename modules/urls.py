@@ -1,6 +1,6 @@
 from django.urls import path
 
-from modules import views, views_slides
+from modules import views
 
 app_name = "modules"
 
@@ -13,10 +13,10 @@ urlpatterns = [
         "cours/<slug:module_slug>/<slug:slug>/lu/", views.lesson_mark_read, name="lesson_mark_read"
     ),
     path("glossaire/", views.glossary, name="glossary"),
-    path("diaporama/<slug:slug>/", views_slides.slides_present, name="slides_present"),
+    path("diaporama/<slug:slug>/", views.slides_present, name="slides_present"),
     path(
         "diaporama/<slug:slug>/presentateur/",
-        views_slides.slides_presenter,
+        views.slides_presenter,
         name="slides_presenter",
     ),
 ]

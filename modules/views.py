@@ -4,9 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from modules import selectors, services
-from training import permissions
-from training.mixins import role_required
+from modules import permissions, selectors, services
+from training.access.mixins import role_required
 
 
 def _course_or_404():
@@ -16,7 +15,7 @@ def _course_or_404():
     return course
 
 
-@role_required(permissions.can_follow_course)
+@role_required(permissions.can_read_course)
 def course_detail(request):
     course = _course_or_404()
     return render(
@@ -30,12 +29,12 @@ def course_detail(request):
     )
 
 
-@role_required(permissions.can_follow_course)
+@role_required(permissions.can_read_course)
 def module_detail(request, slug):
     module = selectors.module_get(slug=slug)
     lessons = selectors.module_lessons_with_progress(user=request.user, module=module)
     read = sum(1 for lesson in lessons if lesson.is_read)
-    show_notes = permissions.can_run_sessions(request.user)
+    show_notes = permissions.can_see_trainer_notes(request.user)
     note = getattr(module, "trainer_note", None) if show_notes else None
     return render(
         request,
@@ -51,7 +50,7 @@ def module_detail(request, slug):
     )
 
 
-@role_required(permissions.can_follow_course)
+@role_required(permissions.can_read_course)
 def lesson_detail(request, module_slug, slug):
     lesson = selectors.lesson_get(module_slug=module_slug, slug=slug)
     previous, following = selectors.lesson_neighbours(lesson=lesson)
@@ -69,7 +68,7 @@ def lesson_detail(request, module_slug, slug):
 
 
 @require_POST
-@role_required(permissions.can_follow_course)
+@role_required(permissions.can_read_course)
 def lesson_mark_read(request, module_slug, slug):
     lesson = selectors.lesson_get(module_slug=module_slug, slug=slug)
     _progress, created = services.lesson_mark_read(user=request.user, lesson=lesson)
@@ -78,12 +77,12 @@ def lesson_mark_read(request, module_slug, slug):
     return redirect(lesson.get_absolute_url() + "#progression")
 
 
-@role_required(permissions.can_follow_course)
+@role_required(permissions.can_read_course)
 def glossary(request):
     return render(request, "modules/glossary.html", {"terms": selectors.glossary_terms()})
 
 
-@role_required(permissions.can_follow_course)
+@role_required(permissions.can_read_course)
 def resource_list(request):
     course = _course_or_404()
     resources = list(selectors.course_resources(course=course))
@@ -96,3 +95,31 @@ def resource_list(request):
             "links": [r for r in resources if r.kind == "link"],
         },
     )
+
+
+# --- Presentation mode --------------------------------------------------------------------
+# Every slide of the module is rendered into the page, so once loaded the deck works with no
+# network; ``static/js/slides.js`` only switches the visible slide and keeps the projected
+# window and the presenter view in step through a BroadcastChannel (same origin, no server).
+
+
+def _slides_context(request, slug: str) -> dict:
+    module = selectors.module_get(slug=slug)
+    return {
+        "module": module,
+        "slides": selectors.module_slides(module=module),
+        "can_present": permissions.can_present_slides(request.user),
+        "channel": f"slides-{module.slug}",
+    }
+
+
+@role_required(permissions.can_read_course)
+def slides_present(request, slug: str):
+    """The projected deck (trainees may view it too, without the notes)."""
+    return render(request, "modules/slides_present.html", _slides_context(request, slug))
+
+
+@role_required(permissions.can_present_slides)
+def slides_presenter(request, slug: str):
+    """The presenter's view: current slide, notes, next slide and a timer."""
+    return render(request, "modules/slides_presenter.html", _slides_context(request, slug))

@@ -1,30 +1,13 @@
-"""Exports of results as rows (pure functions), then as streamed CSV or write-only XLSX.
-
-CSV is written for French spreadsheets: UTF-8 with a byte order mark, ``;`` between cells,
-decimal commas. Any text cell starting with = + - @ (or a tab / carriage return) gets a
-leading apostrophe so that a spreadsheet never runs it as a formula.
-"""
+"""Exports of results as rows (pure functions); ``core.spreadsheets`` writes them as CSV or
+XLSX (French conventions, formulas escaped)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Iterator
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
-
-
-def cell_safe(value):
-    """Escape a text cell a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _local(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -124,62 +107,3 @@ def learning_gain_rows(gain) -> Iterator[list]:
         gain.average.delta,
         *cells,
     ]
-
-
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _yes_no(value)
-    if isinstance(value, Decimal | float):
-        return format(value, "f").replace(".", ",")
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(cell_safe(str(value)))
-
-
-class _Line:
-    """A file-like object whose write() returns what it was given (for streaming csv)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    """Yield the CSV text line by line, starting with the byte order mark."""
-    writer = csv.writer(_Line(), delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    yield BOM
-    for row in rows:
-        yield writer.writerow([_csv_text(v) for v in row])
-
-
-def xlsx_bytes(rows: Iterable[list], *, title: str) -> bytes:
-    """Return an XLSX workbook of the rows, written in constant memory."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title))
-    for index, row in enumerate(rows):
-        values = [cell_safe(v) if isinstance(v, str) else v for v in row]
-        if index == 0:
-            header = []
-            for value in values:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.font = Font(bold=True)
-                header.append(cell)
-            sheet.append(header)
-        else:
-            sheet.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet_title(title: str) -> str:
-    for char in "[]:*?/\\":
-        title = title.replace(char, " ")
-    return title[:31] or "Export"

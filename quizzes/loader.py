@@ -3,7 +3,7 @@
 ``quiz_bank_parse`` reads and checks every file without touching the database and raises a
 ``ContentError(path, line, message)`` on the first problem; ``quiz_bank_apply`` then creates or
 updates quizzes by slug, questions by key and choices by position, inside the caller's
-transaction (``training.content.content_load``).
+transaction (``training.content.loader.content_load``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.typography import french_text
 from modules.content import LINE_KEY, ContentError, line_of, read_yaml_file, require
-from modules.rendering import GLOSSARY_LINK, render_markdown
-from modules.services import LoadReport, glossary_names
-from modules.typography import french_text
+from modules.loader import LoadReport, row_update, rows_remove_missing
+from modules.models import Course, Module
+from modules.services import glossary_names, markdown_render
+from quizzes.models import Choice, Question, Quiz
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -310,17 +312,7 @@ def quiz_bank_parse(
 
 
 def _render(source: str, glossary: dict[str, str], path: Path, line: int) -> str:
-    rendered = render_markdown(source, glossary=glossary)
-    unknown = sorted(rendered.glossary_slugs - set(glossary))
-    if unknown:
-        for offset, text in enumerate(source.splitlines()):
-            for match in GLOSSARY_LINK.finditer(text):
-                if match.group(1) in unknown:
-                    raise ContentError(
-                        path, line + offset, f"unknown glossary term '{match.group(1)}'"
-                    )
-        raise ContentError(path, line, f"unknown glossary term '{unknown[0]}'")
-    return rendered.html
+    return markdown_render(source, glossary=glossary, path=path, line=line).html
 
 
 def inline_statement(html: str) -> str:
@@ -331,25 +323,12 @@ def inline_statement(html: str) -> str:
     return html
 
 
-def _update(obj, values: dict, report: LoadReport, kind: str) -> None:
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for k in changed:
-            setattr(obj, k, values[k])
-        obj.save(update_fields=changed)
-        report.add(kind, "updated")
-    else:
-        report.add(kind, "unchanged")
-
-
 def quiz_bank_apply(parsed: ParsedQuizBank, report: LoadReport, *, course=None) -> None:
     """Create or update quizzes by slug, questions by key, choices by position.
 
     Removed questions and choices are deleted (past answers keep their snapshot); a removed
     quiz is deleted when nobody has attempted it, archived (hidden) otherwise.
     """
-    from modules.models import Course, Module
-    from quizzes.models import Choice, Question, Quiz
 
     if course is None:
         course = Course.objects.order_by("pk").first()
@@ -379,7 +358,7 @@ def quiz_bank_apply(parsed: ParsedQuizBank, report: LoadReport, *, course=None) 
             quiz = Quiz.objects.create(slug=q["slug"], **values)
             report.add("quizzes", "created")
         else:
-            _update(quiz, values, report, "quizzes")
+            row_update(quiz, values, report, "quizzes")
         kept_quiz_ids.append(quiz.pk)
 
         existing_questions = {x.key: x for x in quiz.questions.all()}
@@ -404,7 +383,7 @@ def quiz_bank_apply(parsed: ParsedQuizBank, report: LoadReport, *, course=None) 
                 question = Question.objects.create(quiz=quiz, key=item["key"], **values)
                 report.add("questions", "created")
             else:
-                _update(question, values, report, "questions")
+                row_update(question, values, report, "questions")
             kept_question_ids.append(question.pk)
 
             current = existing_choices.get(question.pk, {})
@@ -424,16 +403,12 @@ def quiz_bank_apply(parsed: ParsedQuizBank, report: LoadReport, *, course=None) 
                     Choice.objects.create(question=question, key=key, **values)
                     report.add("choices", "created")
                 else:
-                    _update(choice, values, report, "choices")
+                    row_update(choice, values, report, "choices")
             stale = [c.pk for k, c in current.items() if k not in keys]
             if stale:
                 Choice.objects.filter(pk__in=stale).delete()
                 report.add("choices", "removed", len(stale))
-        stale_questions = quiz.questions.exclude(pk__in=kept_question_ids)
-        count = stale_questions.count()
-        if count:
-            stale_questions.delete()
-            report.add("questions", "removed", count)
+        rows_remove_missing(quiz.questions.all(), kept_question_ids, report, "questions")
 
     gone = Quiz.objects.exclude(pk__in=kept_quiz_ids)
     archived_ids = set(

@@ -1,6 +1,6 @@
-"""Named predicates for quizzes; they rest on the platform's roles (training.permissions)."""
+"""Named predicates for quizzes; they rest on the platform's roles (training.access.permissions)."""
 
-from training import permissions
+from training.access import permissions
 
 
 def can_take_quizzes(user) -> bool:

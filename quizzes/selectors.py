@@ -24,8 +24,9 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import Lower, RowNumber
 from django.shortcuts import get_object_or_404
 
+from modules.models import CourseObjective
 from quizzes.models import Answer, Attempt, Question, Quiz
-from training import roles
+from training.access import roles
 
 # --------------------------------------------------------------------------- trainee side
 
@@ -482,7 +483,6 @@ def learning_gain(*, users=None, session=None) -> LearningGain:
     Scores are percentages; the gain is the difference in percentage points. Group averages
     are means over the trainees who took both tests.
     """
-    from modules.models import CourseObjective
 
     quizzes = list(
         Quiz.objects.filter(kind__in=[Quiz.Kind.POSITIONING, Quiz.Kind.FINAL]).order_by(

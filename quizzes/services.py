@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.typography import french_text
 from modules.rendering import render_markdown
 from modules.services import glossary_names
-from modules.typography import french_text
 from quizzes import scoring
 from quizzes.loader import inline_statement
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
@@ -41,16 +41,20 @@ class AnswerError(QuizError):
         super().__init__(_("Some answers are missing or invalid."))
 
 
+def _session_model():
+    return Attempt._meta.get_field("session").related_model
+
+
 def session_for_attempt(*, user):
     """Return the session a new attempt belongs to: the trainee's current or next one.
 
     An ongoing or upcoming session (soonest first) wins; otherwise the latest session that
     ended less than SESSION_GRACE_DAYS ago; otherwise None.
     """
-    from training.models import TrainingSession
-
+    # The session model is the one the schema links attempts to (``Attempt.session``): quizzes
+    # sit below the training app and name it only through that foreign key.
+    sessions = _session_model().objects.for_trainee(user).not_cancelled()
     today = timezone.localdate()
-    sessions = TrainingSession.objects.for_trainee(user).not_cancelled()
     current = sessions.filter(end_date__gte=today).order_by("start_date", "pk").first()
     if current is not None:
         return current

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.downloads import CSV, XLSX, download_response
+from core.spreadsheets import csv_stream, xlsx_file
 from quizzes import charts, exports, permissions, selectors, services
 from quizzes.forms import QuizAnswerForm
 from quizzes.models import Quiz
-from training.mixins import role_required
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+from training.access.mixins import role_required
 
 # --------------------------------------------------------------------------- trainees
 
@@ -186,15 +185,11 @@ def learning_gain(request):
 def _export(rows, *, fmt: str, name: str, title: str):
     filename = f"{name}-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
+        return download_response(csv_stream(rows), filename=f"{filename}.csv", content_type=CSV)
     if fmt == "xlsx":
-        response = HttpResponse(exports.xlsx_bytes(rows, title=title), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
+        return download_response(
+            xlsx_file([(title, rows)]), filename=f"{filename}.xlsx", content_type=XLSX
+        )
     raise Http404
 
 

@@ -11,20 +11,77 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _french(settings):
+    """Start every test in the site's language: a request made in English (language cookie)
+    leaves English active in the thread, and the next test must not inherit it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Bundles print one PDF after the other, in the test's process (the parallel printing
-    # has its own tests in tests/training/test_documents_parallel.py).
+    # has its own tests in tests/documents/test_parallel.py).
     settings.DOCUMENTS_PDF_PROCESSES = 1
 
 
+def _real_course_present() -> bool:
+    from boussole.models import Guide
+    from modules.models import Course, Lesson
+
+    return (
+        Course.objects.filter(slug=REAL_COURSE_SLUG).exists()
+        and Lesson.objects.exists()
+        and Guide.objects.exists()
+    )
+
+
+REAL_COURSE_SLUG = "partage-information-secret"
+
+
 @pytest.fixture(scope="session")
-def course_loaded(django_db_setup, django_db_blocker):
-    """Load the real course content once for the whole session (tests run in transactions)."""
-    from training.content import content_load
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every worker's test database holds the real course (lessons, quizzes, guide), committed
+    once: each test starts from the same data whatever ran before it in the worker, and its
+    own changes are rolled back with it. Tests that build their own content ask for
+    ``no_course``."""
+    from training.content.loader import content_load
 
     with django_db_blocker.unblock():
         content_load()
+
+
+@pytest.fixture
+def course_loaded(db):
+    """The real course. A transactional test (browser, concurrency) empties the database when
+    it ends; pytest-django runs those last, but should one come first, the course is loaded
+    again inside this test's transaction."""
+    from training.content.loader import content_load
+
+    if not _real_course_present():
+        content_load()
+
+
+@pytest.fixture
+def no_course(db):
+    """No course, quiz, guide or session: the database as on a fresh install (deleted inside the
+    test's transaction, so the committed course is back for the next test)."""
+    from boussole.models import Case, Guide
+    from modules.models import Course, GlossaryTerm, Resource
+    from quizzes.models import Quiz
+    from training.models import TrainingSession
+
+    TrainingSession.objects.all().delete()
+    Case.objects.all().delete()
+    Guide.objects.all().delete()
+    Quiz.objects.all().delete()
+    Course.objects.all().delete()
+    GlossaryTerm.objects.all().delete()
+    Resource.objects.all().delete()
 
 
 @pytest.fixture

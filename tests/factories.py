@@ -76,7 +76,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, dates=None, trainers=(), **kwargs):
-        from training import services
+        from training.sessions import services
 
         return services.session_create(dates=dates or session_dates(), trainers=trainers, **kwargs)
 
@@ -213,7 +213,7 @@ def attendance_session(*, trainees=3, trainer=None, days_ahead=0, open_slot=Fals
 
     from django.utils import timezone
 
-    from training import services_attendance
+    from training.attendance import services as services_attendance
 
     trainer = trainer or UserFactory(role="Formateur")
     start = timezone.localdate() + datetime.timedelta(days=days_ahead)
@@ -241,7 +241,7 @@ def attested_session(*, trainees=2, trainer=None, days_ago=14, absences=None, at
 
     from django.utils import timezone
 
-    from training.models_attendance import AttendanceSignature, SlotAttendance
+    from training.attendance.models import AttendanceSignature, SlotAttendance
 
     trainer = trainer or UserFactory(role="Formateur")
     start = timezone.localdate() - datetime.timedelta(days=days_ago)

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from training.models import CalendarToken, Enrolment, Slot, TrainingSession, User
+from training.accounts.models import User
+from training.sessions.models import CalendarToken, Enrolment, Slot, TrainingSession
 
 
 @admin.register(User)
@@ -94,7 +95,7 @@ class CalendarTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["token", "created"]
 
 
-from training.models_documents import GeneratedDocument  # noqa: E402
+from training.documents.models import GeneratedDocument  # noqa: E402
 
 
 @admin.register(GeneratedDocument)
@@ -115,7 +116,7 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
 
 # --- Attendance: evidence is read-only in the admin (append-only; corrections in the app) ---
 
-from training.models_attendance import (  # noqa: E402
+from training.attendance.models import (  # noqa: E402
     AttendanceCorrection,
     AttendanceSignature,
     SigningAttempt,
@@ -186,7 +187,7 @@ class SigningAttemptAdmin(ReadOnlyEvidenceAdmin):
 
 # --- Privacy: audit trail (read-only), erasure requests, evidence seals ------------------------
 
-from training.models_privacy import AuditEvent, ErasureRequest, SlotEvidenceSeal  # noqa: E402
+from training.privacy.models import AuditEvent, ErasureRequest, SlotEvidenceSeal  # noqa: E402
 
 
 @admin.register(AuditEvent)

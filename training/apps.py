@@ -8,6 +8,9 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training organisation")
 
     def ready(self):
-        from training.roles import roles_ensure
+        # Imported here, not at module level: they use the models, loaded only now.
+        from training.access.roles import roles_ensure
+        from training.privacy.receivers import receivers_connect
 
         post_migrate.connect(roles_ensure, sender=self, dispatch_uid="training_roles_ensure")
+        receivers_connect()

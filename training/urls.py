@@ -1,52 +1,30 @@
-"""Site URLs."""
+"""Site URLs: the ``training`` namespace gathers the feature packages' URLs; the course apps
+have their own namespaces."""
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from training import views
-from training.forms import EmailAuthenticationForm
+from training.accounts import urls as account_urls
+from training.pages import views as page_views
 
 admin.site.site_header = settings.ORGANISATION["name"]
 admin.site.site_title = settings.ORGANISATION["name"]
 
+training_urlpatterns = [
+    *account_urls.training_urlpatterns,
+    path("", include("training.pages.urls")),
+    path("", include("training.sessions.urls")),
+    path("", include("training.attendance.urls")),
+    path("", include("training.documents.urls")),
+    path("", include("training.privacy.urls")),
+]
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path(
-        "comptes/connexion/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("comptes/mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "comptes/mot-de-passe/modifie/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
-    path(
-        "comptes/reinitialisation/", auth_views.PasswordResetView.as_view(), name="password_reset"
-    ),
-    path(
-        "comptes/reinitialisation/envoye/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "comptes/reinitialisation/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "comptes/reinitialisation/termine/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
-    path("", include("training.app_urls")),
+    path("", page_views.home, name="home"),
+    path("", include(account_urls)),
+    path("", include((training_urlpatterns, "training"))),
     path("", include("modules.urls")),
     path("quiz/", include("quizzes.urls")),
     path("boussole/", include("boussole.urls")),

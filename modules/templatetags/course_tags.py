@@ -2,7 +2,7 @@
 
 from django import template
 
-from modules.typography import french
+from core.typography import french
 
 register = template.Library()
 

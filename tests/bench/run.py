@@ -56,7 +56,7 @@ def log(message: str) -> None:
 
 def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "training.settings_bench"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.bench.settings"
     import django
 
     django.setup()
@@ -68,7 +68,7 @@ def _session_cookie(user) -> str:
 
     store = SessionStore()
     store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "training.auth.ModelBackend"
+    store["_auth_user_backend"] = "training.accounts.auth.ModelBackend"
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store.create()
     return store.session_key
@@ -88,7 +88,7 @@ def phase_template(args) -> dict:
     django_setup()
     from django.core.management import call_command
 
-    from training.content import content_load
+    from training.content.loader import content_load
 
     call_command("migrate", verbosity=0, interactive=False)
     content_load()
@@ -108,10 +108,10 @@ def phase_seed(args) -> dict:
     from modules.models import Course, Lesson
     from quizzes.models import Answer, Attempt, Quiz
     from quizzes.services import _answer_rows, quiz_questions
-    from training import roles
+    from training.access import roles
+    from training.attendance.models import AttendanceSignature, SlotAttendance
     from training.models import Enrolment, Slot, TrainingSession, User
-    from training.models_attendance import AttendanceSignature, SlotAttendance
-    from training.services import enrolment_create, session_create
+    from training.sessions.services import enrolment_create, session_create
 
     n = counts(args.scale)
     began = time.perf_counter()
@@ -397,10 +397,10 @@ def phase_signatures(args) -> dict:
     from django.utils import timezone
 
     from modules.models import Course
-    from training.attendance import code_current
+    from training.attendance.codes import code_current
+    from training.attendance.models import SlotAttendance
+    from training.attendance.services import signature_record
     from training.models import Enrolment, Slot, TrainingSession, User
-    from training.models_attendance import SlotAttendance
-    from training.services_attendance import signature_record
 
     if connection.vendor == "postgresql":
         call_command("migrate", verbosity=0, interactive=False)
@@ -518,10 +518,10 @@ def phase_inproc(args) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from training.exports_attendance import attendance_csv_stream
+    from training.attendance.exports import attendance_csv_stream
+    from training.attendance.models import AttendanceSignature
+    from training.documents.models import GeneratedDocument
     from training.models import Enrolment, TrainingSession
-    from training.models_attendance import AttendanceSignature
-    from training.models_documents import GeneratedDocument
 
     info = json.loads(Path(args.info).read_text())
     out: dict = {}
@@ -681,8 +681,8 @@ def phase_memory(args) -> dict:
     import gc
 
     django_setup()
+    from training.documents.models import GeneratedDocument
     from training.models import Enrolment, TrainingSession
-    from training.models_documents import GeneratedDocument
 
     Kind = GeneratedDocument.Kind
     info = json.loads(Path(args.info).read_text())
@@ -724,10 +724,10 @@ def phase_import(args) -> dict:
     from django.utils import timezone
 
     from modules.models import Course
-    from training import roles
-    from training.imports import trainee_csv_parse
+    from training.access import roles
     from training.models import Enrolment, User
-    from training.services import (
+    from training.sessions.imports import trainee_csv_parse
+    from training.sessions.services import (
         convocations_send,
         enrolment_import_csv,
         invitations_send,
@@ -846,7 +846,7 @@ class Bench:
         env = dict(os.environ)
         env.pop("DATABASE_URL", None)
         env.update(
-            DJANGO_SETTINGS_MODULE="training.settings_bench",
+            DJANGO_SETTINGS_MODULE="tests.bench.settings",
             DJANGO_SECRET_KEY=self.secret,
             DJANGO_DEBUG="0",
             SQLITE_PATH=str(db),

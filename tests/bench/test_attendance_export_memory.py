@@ -19,9 +19,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from tests.factories import UserFactory, course_for_tests
-from training.exports_attendance import attendance_csv_stream, attendance_xlsx_write
+from training.attendance.exports import attendance_csv_stream, attendance_xlsx_write
+from training.attendance.models import AttendanceSignature
 from training.models import Enrolment, Slot, TrainingSession, User
-from training.models_attendance import AttendanceSignature
 
 pytestmark = pytest.mark.django_db
 

@@ -5,17 +5,14 @@ from boussole.models import Case, Guide
 from modules.content import ContentError
 from tests.boussole.small_guide import SMALL_GUIDE, line_number, write_guide
 from tests.modules.content_tree import write_tree
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def no_guide_yet(db):
-    """Start from no guide, as on a fresh database, even when another test of this worker has
-    loaded the real course (``course_loaded`` commits it once per session); rolled back after."""
-    Case.objects.all().delete()
-    Guide.objects.all().delete()
+def _fresh(no_course):
+    """Start from no course and no guide, as on a fresh database."""
 
 
 MODULES = {"module-1", "module-2"}

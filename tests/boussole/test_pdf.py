@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 
 from boussole import graph
 from boussole.models import Case
-from modules import pdf
+from core import pdf
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, check_accessibility, login
 from tests.factories import DEFAULT_PASSWORD, EnrolmentFactory, SessionFactory, UserFactory
-from training import attendance
-from training.models_attendance import AttendanceSignature, SlotAttendance
+from training.attendance import codes
+from training.attendance.models import AttendanceSignature, SlotAttendance
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -104,13 +104,13 @@ def test_signing_page_refuses_a_wrong_code_with_a_visible_error(phone_page):
     session = SessionFactory(dates=[today, today + datetime.timedelta(days=1)], trainers=[trainer])
     EnrolmentFactory(session=session, trainee=trainee)
     slot = session.slots.order_by("date", "period").first()
-    from training import services_attendance
+    from training.attendance import services as services_attendance
 
     state = services_attendance.slot_open(slot=slot, user=trainer)
     # A code that is valid neither now nor in the next two minutes (the test may cross one).
     now = timezone.now()
     valid = {
-        attendance.code_for_step(secret=state.secret, step=attendance.code_step(now=now) + delta)
+        codes.code_for_step(secret=state.secret, step=codes.code_step(now=now) + delta)
         for delta in (-1, 0, 1, 2)
     }
     wrong = next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in valid)

@@ -5,7 +5,7 @@ import pytest
 from boussole.models import Case, Guide
 from tests.e2e.conftest import PHONE, check_accessibility, login, logout, nav
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

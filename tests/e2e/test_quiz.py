@@ -5,7 +5,7 @@ from modules.models import Module
 from quizzes.models import Question, Quiz
 from tests.e2e.conftest import PHONE, check_accessibility, login
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

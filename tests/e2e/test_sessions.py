@@ -7,7 +7,7 @@ from django.core import mail
 
 from tests.e2e.conftest import PHONE, check_accessibility, login, nav
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from training.content import content_load
+from training.content.loader import content_load
 from training.models import Enrolment, TrainingSession
 
 pytestmark = pytest.mark.django_db(transaction=True)

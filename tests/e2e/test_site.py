@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from modules.models import Lesson
 from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS, check_accessibility, login, logout
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

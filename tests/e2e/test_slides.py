@@ -6,7 +6,7 @@ import pytest
 from modules.models import Module
 from tests.e2e.conftest import check_accessibility, login
 from tests.factories import DEFAULT_PASSWORD, UserFactory, attested_session
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.e2e.conftest import login
 from tests.factories import DEFAULT_PASSWORD
 from tests.security.world import world_build
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

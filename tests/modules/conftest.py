@@ -3,8 +3,8 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _no_real_course(request):
-    """Loader and page tests build their own small course: hide the real one if a session
-    fixture loaded it in this worker's database (the deletion is rolled back after the test)."""
+    """Loader and page tests build their own small course: they start from no course at all
+    (``no_course``), unless they ask for the real one."""
     if (
         "django_db" not in {m.name for m in request.node.iter_markers()}
         and "db" not in request.fixturenames
@@ -14,11 +14,4 @@ def _no_real_course(request):
         "test_content_structure"
     ):
         return
-    request.getfixturevalue("db")
-    from modules.models import Course, GlossaryTerm, Resource
-    from training.models import TrainingSession
-
-    TrainingSession.objects.all().delete()
-    Course.objects.all().delete()
-    GlossaryTerm.objects.all().delete()
-    Resource.objects.all().delete()
+    request.getfixturevalue("no_course")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from modules.services import course_content_parse
+from modules.loader import course_content_parse
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 MODULE_TITLES = [

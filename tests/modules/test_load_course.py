@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from modules.content import ContentError
 from modules.models import GlossaryTerm, Lesson, Module, Resource, Slide, TrainerNote
 from tests.modules.content_tree import replace_in, write_tree
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from modules.pdf import render_pdf
+from core.pdf import render_pdf
 
 
 @pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_a_process_that_printed_a_pdf_exits_cleanly(tmp_path):
     out = tmp_path / "fiche.pdf"
     script = (
         "import django, pathlib, sys; django.setup();"
-        "from modules.pdf import render_pdf;"
+        "from core.pdf import render_pdf;"
         "pathlib.Path(sys.argv[1]).write_bytes(render_pdf('boussole/pdf/fiche.html', {},"
         " title='Fiche', author='Organisme'))"
     )

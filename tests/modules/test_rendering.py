@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.typography import french, french_html, french_text
 from modules.rendering import render_markdown
-from modules.typography import french, french_html, french_text
 
 HOSTILE = """
 ## Titre

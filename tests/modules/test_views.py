@@ -7,7 +7,7 @@ from modules import rendering, services
 from modules.models import GlossaryTerm, Lesson, LessonProgress, Resource
 from tests.factories import UserFactory
 from tests.modules.content_tree import write_tree
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ if action == "seed":
 
     attested_session(trainees=3)
 elif action == "damage":
-    from training.models_attendance import AttendanceSignature
+    from training.attendance.models import AttendanceSignature
 
     AttendanceSignature.objects.filter(pk=AttendanceSignature.objects.order_by("pk")[0].pk).update(
         status="absent", typed_name="falsifié"
@@ -22,7 +22,7 @@ elif action == "damage":
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM training_auditevent")
 elif action == "snapshot":
-    from training.attendance import evidence_fingerprint
+    from training.attendance.selectors import evidence_fingerprint
     from training.models import TrainingSession
 
     counts = {}

@@ -12,10 +12,11 @@ from tests.factories import (
     attendance_session,
     signature_png,
 )
-from training import services, services_attendance
-from training.models_documents import GeneratedDocument
-from training.models_privacy import AuditAppendOnlyError, AuditEvent
+from training.attendance import services as services_attendance
+from training.documents.models import GeneratedDocument
 from training.privacy.audit import acting_as, audit_record
+from training.privacy.models import AuditAppendOnlyError, AuditEvent
+from training.sessions import services
 
 pytestmark = pytest.mark.django_db
 Action = AuditEvent.Action

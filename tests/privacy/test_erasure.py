@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from modules.models import LessonProgress
 from tests.factories import attested_session
+from training.attendance.models import AttendanceSignature
 from training.models import CalendarToken, Enrolment
-from training.models_attendance import AttendanceSignature
-from training.models_privacy import AuditEvent, ErasureRequest
 from training.privacy import services
+from training.privacy.models import AuditEvent, ErasureRequest
 
 pytestmark = pytest.mark.django_db
 

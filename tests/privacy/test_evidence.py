@@ -4,10 +4,12 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import attendance_session, attested_session, signature_png
-from training import attendance, services_attendance
-from training.models_attendance import AttendanceSignature
-from training.models_privacy import SlotEvidenceSeal
+from training.attendance import selectors as attendance
+from training.attendance import services as services_attendance
+from training.attendance.models import AttendanceSignature
+from training.documents import attendance_sheet
 from training.privacy.evidence import evidence_verify, session_fingerprint, slot_chain
+from training.privacy.models import SlotEvidenceSeal
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +87,6 @@ def test_the_attendance_sheet_prints_the_chained_fingerprint():
     session, slot, *_ = _closed_slot()
     fingerprint = attendance.evidence_fingerprint(session=session)
     assert fingerprint == session_fingerprint(session=session)
-    assert attendance.attendance_sheet_context(session=session)["fingerprint"] == fingerprint
+    assert attendance_sheet.attendance_sheet_context(session=session)["fingerprint"] == fingerprint
     AttendanceSignature.objects.filter(slot=slot).update(ip_address="10.0.0.9")
     assert attendance.evidence_fingerprint(session=session) != fingerprint

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from modules.models import LessonProgress
 from tests.factories import UserFactory, attested_session, quiz_with_questions
+from training.attendance.models import AttendanceSignature
 from training.models import CalendarToken
-from training.models_attendance import AttendanceSignature
 from training.privacy.export import REDACTED, user_export
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from quizzes.models import Attempt
 from tests.factories import UserFactory, attested_session, quiz_with_questions
+from training.attendance.models import AttendanceCorrection, AttendanceSignature, SlotAttendance
+from training.documents.models import GeneratedDocument
 from training.models import Enrolment
-from training.models_attendance import AttendanceCorrection, AttendanceSignature, SlotAttendance
-from training.models_documents import GeneratedDocument
-from training.models_privacy import SlotEvidenceSeal
+from training.privacy.models import SlotEvidenceSeal
 from training.privacy.retention import purge_expired
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """A tiny content tree with quizzes, for loader and page tests.
 
-Quiz slugs differ from the real ones so that tests also pass after the real content was
-loaded in the same database (the ``course_loaded`` session fixture).
+Tests that load it start from no course (the ``no_course`` fixture): every test database
+holds the real course otherwise.
 """
 
 from pathlib import Path

@@ -8,7 +8,7 @@ from tests.factories import UserFactory, quiz_with_questions
 from tests.modules.content_tree import replace_in
 from tests.quizzes.helpers import right_answers
 from tests.quizzes.quiz_tree import write_quiz_tree
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_invalid_answers_raise_and_save_nothing(trainee, problem):
     assert Answer.objects.count() == 0
 
 
-def test_scores_are_frozen_when_the_quiz_is_edited_later(tmp_path, trainee):
+def test_scores_are_frozen_when_the_quiz_is_edited_later(no_course, tmp_path, trainee):
     base = write_quiz_tree(tmp_path / "fixtures")
     content_load(base=base)
     quiz = Quiz.objects.get(slug="quiz-essai")
@@ -149,7 +149,7 @@ def test_scores_are_frozen_when_the_quiz_is_edited_later(tmp_path, trainee):
     assert again.score_percent == Decimal("66.67")
 
 
-def test_a_deleted_question_keeps_the_past_answer(tmp_path, trainee):
+def test_a_deleted_question_keeps_the_past_answer(no_course, tmp_path, trainee):
     base = write_quiz_tree(tmp_path / "fixtures")
     content_load(base=base)
     attempt = take(trainee, Quiz.objects.get(slug="quiz-essai"))

@@ -6,7 +6,7 @@ from quizzes.loader import quiz_bank_parse
 from quizzes.models import Choice, Question, Quiz
 from tests.modules.content_tree import replace_in
 from tests.quizzes.quiz_tree import write_quiz_tree
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def snapshot():
 
 
 @pytest.fixture
-def base(tmp_path):
+def base(no_course, tmp_path):
     return write_quiz_tree(tmp_path / "fixtures")
 
 

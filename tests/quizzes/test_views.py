@@ -11,13 +11,13 @@ from quizzes.models import Answer, Attempt, Quiz
 from tests.factories import EnrolmentFactory, SessionFactory, UserFactory
 from tests.quizzes.helpers import as_post, right_answers
 from tests.quizzes.quiz_tree import write_quiz_tree
-from training.content import content_load
+from training.content.loader import content_load
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(tmp_path):
+def loaded(no_course, tmp_path):
     content_load(base=write_quiz_tree(tmp_path / "fixtures"))
 
 
@@ -455,12 +455,12 @@ def test_xlsx_exports_open_with_openpyxl(client, loaded):
     _class(2, final, Quiz.objects.get(slug="essai-positionnement"))
     client.force_login(UserFactory(role="Administrateur"))
     response = client.get(reverse("quizzes:quiz_results_export", args=[final.slug, "xlsx"]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.values)
     assert rows[0][:3] == ("Nom", "Prénom", "Courriel")
     assert len(rows) == 3
     response = client.get(reverse("quizzes:learning_gain_export", args=["xlsx"]))
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.values)
     assert rows[-1][0] == "Moyenne du groupe"
     assert rows[-1][3:6] == (25, 75, 50)
 

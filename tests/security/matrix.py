@@ -61,7 +61,6 @@ MATRIX = {
     "training:attendance_paper": (405, 405, 405, 405, 405, 405),
     "training:attendance_qr": ("L", 403, 403, 404, 404, 404),
     "training:attendance_session": ("L", 200, 404, 200, 404, 200),
-    "training:attendance_sheet_pdf": ("L", 403, 403, 200, 404, 200),
     "training:attendance_sign": ("L", 200, 404, 404, 404, 404),
     "training:attendance_sign_home": ("L", 200, 200, 200, 200, 200),
     "training:attendance_signature_correct": ("L", 403, 403, 200, 404, 200),

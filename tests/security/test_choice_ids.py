@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.fields import ModelChoiceField, ModelMultipleChoiceField
 from modules.models import Module
-from training.fields import ModelChoiceField, ModelMultipleChoiceField
 
 pytestmark = pytest.mark.django_db
 

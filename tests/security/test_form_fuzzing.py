@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 pytestmark = pytest.mark.django_db
 
 FORM_MODULES = [
-    "training.forms",
-    "training.forms_sessions",
-    "training.forms_attendance",
+    "training.accounts.forms",
+    "training.sessions.forms",
+    "training.attendance.forms",
     "training.privacy.forms",
     "quizzes.forms",
     "boussole.forms",

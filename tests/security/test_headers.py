@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 GENERATED = {
     "boussole:fiche_pdf",
     "training:attendance_blank_pdf",
-    "training:attendance_sheet_pdf",
     "training:session_document",
     "training:session_documents_zip",
     "training:session_trainee_document",

@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import attendance_session, signature_png
-from training import attendance
-from training import services_attendance as services
+from training.attendance import codes
+from training.attendance import services as services
+from training.attendance.models import AttendanceSignature, SlotAttendance
 from training.models import Enrolment
-from training.models_attendance import AttendanceSignature, SlotAttendance
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_the_paper_upload_view_refuses_hostile_scans_and_saves_nothing(
 
 def _code(slot):
     state = SlotAttendance.objects.get(slot=slot)
-    return attendance.code_current(secret=state.secret)
+    return codes.code_current(secret=state.secret)
 
 
 @pytest.mark.parametrize("name", ["svg with script", "pdf named .png", "decompression bomb"])
@@ -177,7 +177,7 @@ def test_the_csv_import_refuses_non_csv_content_and_enrols_nobody(
 
 
 def test_the_csv_import_refuses_a_file_over_the_size_limit(client, opened, settings):
-    from training.forms_sessions import MAX_CSV_BYTES
+    from training.sessions.forms import MAX_CSV_BYTES
 
     session, _slot, trainer, _people = opened
     client.force_login(trainer)
@@ -205,7 +205,7 @@ def test_a_truncated_png_is_refused_even_after_weasyprint_relaxed_pillow():
 @pytest.mark.django_db
 def test_ids_beyond_64_bits_are_a_form_error_not_a_crash():
     from tests.factories import SessionFactory
-    from training.forms_sessions import SlotForm
+    from training.sessions.forms import SlotForm
 
     slot = SessionFactory().slots.first()
     form = SlotForm(
@@ -249,7 +249,7 @@ HOSTILE_RESOURCES = {
 
 @pytest.mark.parametrize("name", sorted(HOSTILE_RESOURCES))
 def test_the_resource_file_check_refuses_hostile_files_with_a_french_message(name):
-    from modules.uploads import resource_file_check
+    from core.uploads import resource_file_check
 
     filename, data = HOSTILE_RESOURCES[name]
     with pytest.raises(ValidationError) as caught:
@@ -273,7 +273,7 @@ def test_the_resource_file_check_refuses_hostile_files_with_a_french_message(nam
 def test_the_resource_file_check_accepts_documents_whose_content_matches_the_name(
     filename, data, kind
 ):
-    from modules.uploads import resource_file_check
+    from core.uploads import resource_file_check
 
     assert resource_file_check(name=filename, data=data) == kind
 
@@ -309,7 +309,7 @@ def test_the_admin_refuses_a_hostile_resource_file_and_saves_nothing(client, tmp
 
 
 def test_the_admin_refuses_a_resource_file_over_the_size_limit(client, tmp_path, settings):
-    from modules import uploads
+    from core import uploads
     from modules.models import Resource
     from tests.factories import UserFactory
 

@@ -151,7 +151,7 @@ def _hostile_world(chunk):
         },
     }
     world = world_build(**names)
-    from training import services
+    from training.sessions import services
 
     services.session_resource_create(
         session=world.session,

@@ -45,7 +45,7 @@ class World:
 
 
 def _signature(slot, trainee):
-    from training.models_attendance import AttendanceSignature
+    from training.attendance.models import AttendanceSignature
 
     return AttendanceSignature.objects.create(
         slot=slot,
@@ -65,8 +65,8 @@ def world_build(**names) -> World:
     from modules.models import Lesson
     from quizzes import services as quiz_services
     from quizzes.models import Quiz
-    from training import services
     from training.models import CalendarToken
+    from training.sessions import services
 
     world = World()
     roles = {
@@ -139,7 +139,6 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "training:session_resource_delete": {"pk": s, "resource_pk": world.resource.pk},
         "training:calendar_feed_ics": {"token": world.token.token},
         "training:attendance_session": {"pk": s},
-        "training:attendance_sheet_pdf": {"pk": s},
         "training:attendance_blank_pdf": {"pk": s},
         "training:attendance_slot_open": {"pk": s, "slot_pk": slot},
         "training:attendance_console": {"pk": s, "slot_pk": slot},

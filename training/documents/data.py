@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modules.models import Module, Resource, Slide
-from training import attendance
+from training.accounts.models import User
+from training.attendance import selectors as attendance
+from training.attendance.models import SlotAttendance
 from training.documents import results
-from training.models import Enrolment, Slot, TrainingSession, User
-from training.models_attendance import SlotAttendance
+from training.sessions.models import Enrolment, Slot, TrainingSession
 
 
 @dataclass

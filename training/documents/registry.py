@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from training.documents import builders
-from training.models_documents import GeneratedDocument
+from training.documents import attendance_sheet, builders
+from training.documents.models import GeneratedDocument
 
 Kind = GeneratedDocument.Kind
 
@@ -45,14 +45,10 @@ class DocumentKind:
 
 
 def _attendance_sheet(data) -> bytes:
-    from training.documents import attendance_sheet
-
     return attendance_sheet.render(session=data.session)
 
 
 def _attendance_fingerprint(data) -> str:
-    from training.documents import attendance_sheet
-
     return attendance_sheet.fingerprint(data=data)
 
 

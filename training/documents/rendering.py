@@ -17,7 +17,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from modules.typography import french_html
+from core import pdf
+from core.typography import french_html
 
 # Bump when a change outside the templates and the stylesheet alters the output.
 TEMPLATE_VERSION = "1"
@@ -64,9 +65,8 @@ def pdf_render(html: str, *, title: str) -> bytes:
     The HTML is the very one the fingerprint was computed from: it goes through a template
     that outputs it unchanged, so it is rendered once.
     """
-    from modules.pdf import render_pdf
 
-    return render_pdf(
+    return pdf.render_pdf(
         HTML_TEMPLATE,
         {"html": mark_safe(html)},  # noqa: S308 — our own rendered, escaped template output
         title=title,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from training.documents.data import SessionData
 from training.documents.registry import PERSONAL_KINDS, DocumentKind
-from training.models import TrainingSession
+from training.sessions.models import TrainingSession
 
 RECENT_DAYS = 400
 

@@ -21,11 +21,12 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from training.accounts.models import User
 from training.documents import rendering
 from training.documents.data import SessionData
+from training.documents.models import GeneratedDocument
 from training.documents.registry import KINDS, SESSION_KINDS, DocumentKind
-from training.models import TrainingSession, User
-from training.models_documents import GeneratedDocument
+from training.sessions.models import TrainingSession
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Typography specific to printed documents: the punctuation of citations.
 
-French spacing is not here: it is one rule set shared with the screen, ``modules.typography``.
+French spacing is not here: it is one rule set shared with the screen, ``core.typography``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,15 @@
-"""Document URLs, included in the ``training`` namespace by training/app_urls.py."""
+"""Document URLs, included in the ``training`` namespace by training/urls.py."""
 
 from django.urls import path
 
-from training import views_documents as views
+from training.documents import views
 
 urlpatterns = [
+    path(
+        "sessions/<int:pk>/emargement/feuille-vierge.pdf",
+        views.attendance_blank_pdf,
+        name="attendance_blank_pdf",
+    ),
     path("sessions/<int:pk>/documents/", views.session_documents, name="session_documents"),
     path(
         "sessions/<int:pk>/documents/<slug:kind>.pdf",

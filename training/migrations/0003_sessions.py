@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import training.models
+import training.sessions.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='CalendarToken',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=training.models._new_calendar_token, max_length=64, unique=True, verbose_name='token')),
+                ('token', models.CharField(default=training.sessions.models._new_calendar_token, max_length=64, unique=True, verbose_name='token')),
                 ('created', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_token', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import training.models_attendance
+import training.attendance.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('signed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at (server time)')),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
                 ('user_agent', models.CharField(blank=True, max_length=500, verbose_name='browser (user agent)')),
-                ('evidence_file', models.FileField(blank=True, max_length=255, upload_to=training.models_attendance._signature_upload_to, verbose_name='signature image or scanned sheet')),
+                ('evidence_file', models.FileField(blank=True, max_length=255, upload_to=training.attendance.models._signature_upload_to, verbose_name='signature image or scanned sheet')),
                 ('typed_name', models.CharField(blank=True, max_length=300, verbose_name='typed name')),
                 ('evidence_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of the evidence')),
                 ('reason', models.TextField(blank=True, verbose_name='reason')),
@@ -73,12 +73,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('a_venir', 'Upcoming'), ('ouvert', 'Open'), ('clos', 'Closed')], default='a_venir', max_length=10, verbose_name='status')),
-                ('secret', models.CharField(default=training.models_attendance._new_slot_secret, max_length=64, verbose_name='code secret')),
+                ('secret', models.CharField(default=training.attendance.models._new_slot_secret, max_length=64, verbose_name='code secret')),
                 ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='opened at')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
                 ('attested_at', models.DateTimeField(blank=True, null=True, verbose_name='attested at')),
                 ('attestation_method', models.CharField(blank=True, choices=[('trace', 'Drawn on screen'), ('saisie', 'Typed name with certification'), ('papier', 'Paper sheet (scanned)'), ('formateur', 'Recorded by the trainer')], max_length=10, verbose_name='attestation method')),
-                ('attestation_image', models.FileField(blank=True, max_length=255, upload_to=training.models_attendance._attestation_upload_to, verbose_name="trainer's signature")),
+                ('attestation_image', models.FileField(blank=True, max_length=255, upload_to=training.attendance.models._attestation_upload_to, verbose_name="trainer's signature")),
                 ('attestation_name', models.CharField(blank=True, max_length=300, verbose_name='typed name')),
                 ('attestation_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of the attestation')),
                 ('attested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='slots_attested', to=settings.AUTH_USER_MODEL, verbose_name='attested by')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import training.models_documents
+import training.documents.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('handout', 'Slide handout'), ('bibliography', 'Bibliography'), ('links', 'Internet resources'), ('attendance', 'Attendance sheet'), ('convocation', 'Convocation'), ('certificate', 'Certificate of completion'), ('attestation', 'End-of-training attestation')], max_length=20, verbose_name='kind')),
                 ('input_hash', models.CharField(max_length=64, verbose_name='input fingerprint (SHA-256)')),
-                ('file', models.FileField(max_length=255, upload_to=training.models_documents._document_upload_to, verbose_name='file')),
+                ('file', models.FileField(max_length=255, upload_to=training.documents.models._document_upload_to, verbose_name='file')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='generated_documents', to='training.trainingsession', verbose_name='session')),
                 ('trainee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='generated_documents', to=settings.AUTH_USER_MODEL, verbose_name='trainee')),

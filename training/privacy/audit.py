@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext
 
+from training.privacy.models import AuditEvent
+
 _current_actor: contextvars.ContextVar = contextvars.ContextVar("audit_actor", default=None)
 
 
@@ -70,7 +72,6 @@ def audit_record(
     into the site's language (French), whatever language the acting user browses in, so the
     trail reads the same for every administrator and in its CSV export.
     """
-    from training.models_privacy import AuditEvent
 
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None

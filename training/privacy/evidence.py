@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from training.models import Slot, TrainingSession
-from training.models_attendance import AttendanceCorrection, AttendanceSignature, SlotAttendance
-from training.models_privacy import SlotEvidenceSeal
+from training.attendance.models import AttendanceCorrection, AttendanceSignature, SlotAttendance
+from training.privacy.models import SlotEvidenceSeal
+from training.sessions.models import Slot, TrainingSession
 
 
 def _iso(value) -> str | None:

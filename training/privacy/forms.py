@@ -7,8 +7,8 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from training.models import User
-from training.models_privacy import AuditEvent
+from training.accounts.models import User
+from training.privacy.models import AuditEvent
 
 
 class AuditFilterForm(forms.Form):

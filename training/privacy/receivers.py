@@ -1,19 +1,23 @@
 """Signal receivers: audit events for enrolments, corrections, attestations, documents and
-role changes, and the evidence seal kept current. Senders are lazy model labels, so this
-module imports no model at import time.
+role changes, and the evidence seal kept current. Connected by ``TrainingConfig.ready()``
+through ``receivers_connect``, once every model is loaded.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_save
 from django.utils.translation import gettext_noop
 
+from training.accounts.models import User
+from training.attendance.models import SlotAttendance
 from training.privacy.audit import audit_record, current_actor
+from training.privacy.evidence import seal_update
+from training.privacy.models import AuditEvent, SlotEvidenceSeal
+from training.sessions.models import Enrolment
 
 
 def _enrolment_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
-    from training.models import Enrolment
-    from training.models_privacy import AuditEvent
 
     if raw:
         return
@@ -39,8 +43,6 @@ def _enrolment_saved(sender, instance, created, raw=False, update_fields=None, *
 
 
 def _correction_saved(sender, instance, created, raw=False, **kwargs):
-    from training.models_privacy import AuditEvent, SlotEvidenceSeal
-    from training.privacy.evidence import seal_update
 
     if raw or not created:
         return
@@ -73,8 +75,6 @@ def _correction_saved(sender, instance, created, raw=False, **kwargs):
 
 def _signature_saved(sender, instance, created, raw=False, **kwargs):
     """A record added to a sealed half-day (trainer's late entry) moves the seal forward."""
-    from training.models_privacy import SlotEvidenceSeal
-    from training.privacy.evidence import seal_update
 
     if raw or not created:
         return
@@ -83,9 +83,6 @@ def _signature_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _slot_attendance_saved(sender, instance, created, raw=False, **kwargs):
-    from training.models_attendance import SlotAttendance
-    from training.models_privacy import AuditEvent, SlotEvidenceSeal
-    from training.privacy.evidence import seal_update
 
     if raw or instance.status != SlotAttendance.Status.CLOSED or not instance.attested_by_id:
         return
@@ -108,7 +105,6 @@ def _slot_attendance_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _document_saved(sender, instance, created, raw=False, **kwargs):
-    from training.models_privacy import AuditEvent
 
     if raw or not created:
         return
@@ -136,10 +132,6 @@ def _document_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    from django.contrib.auth.models import Group
-
-    from training.models import User
-    from training.models_privacy import AuditEvent
 
     if action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -170,15 +162,19 @@ def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
         )
 
 
-post_save.connect(_enrolment_saved, sender="training.Enrolment", dispatch_uid="audit_enrolment")
-post_save.connect(
-    _correction_saved, sender="training.AttendanceCorrection", dispatch_uid="audit_correction"
-)
-post_save.connect(
-    _signature_saved, sender="training.AttendanceSignature", dispatch_uid="seal_signature"
-)
-post_save.connect(
-    _slot_attendance_saved, sender="training.SlotAttendance", dispatch_uid="audit_attest"
-)
-post_save.connect(_document_saved, sender="training.GeneratedDocument", dispatch_uid="audit_doc")
-m2m_changed.connect(_groups_changed, sender="training.User_groups", dispatch_uid="audit_groups")
+def receivers_connect() -> None:
+    """Connect the audit and seal receivers (idempotent: each has a dispatch uid)."""
+    post_save.connect(_enrolment_saved, sender="training.Enrolment", dispatch_uid="audit_enrolment")
+    post_save.connect(
+        _correction_saved, sender="training.AttendanceCorrection", dispatch_uid="audit_correction"
+    )
+    post_save.connect(
+        _signature_saved, sender="training.AttendanceSignature", dispatch_uid="seal_signature"
+    )
+    post_save.connect(
+        _slot_attendance_saved, sender="training.SlotAttendance", dispatch_uid="audit_attest"
+    )
+    post_save.connect(
+        _document_saved, sender="training.GeneratedDocument", dispatch_uid="audit_doc"
+    )
+    m2m_changed.connect(_groups_changed, sender="training.User_groups", dispatch_uid="audit_groups")

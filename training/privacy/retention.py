@@ -24,17 +24,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from training.models import Enrolment, TrainingSession, User
-from training.models_attendance import (
+from quizzes.models import Attempt
+from training.accounts.models import User
+from training.attendance.models import (
     AttendanceCorrection,
     AttendanceSignature,
     SigningAttempt,
     SlotAttendance,
 )
-from training.models_documents import GeneratedDocument
-from training.models_privacy import AuditEvent, SlotEvidenceSeal
+from training.documents.models import GeneratedDocument
 from training.privacy.audit import audit_record
+from training.privacy.models import AuditEvent, SlotEvidenceSeal
 from training.privacy.services import ANONYMOUS_DOMAIN, user_anonymise
+from training.sessions.models import Enrolment, TrainingSession
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
@@ -91,7 +93,6 @@ def login_records(*, now: datetime.datetime | None = None) -> list[tuple[str, ob
 
 def purge_plan(*, now: datetime.datetime | None = None) -> OrderedDict:
     """Return, per kind, the queryset that the purge would delete or anonymise."""
-    from quizzes.models import Attempt
 
     now = now or timezone.now()
     sessions = expired_sessions(today=timezone.localdate(now))

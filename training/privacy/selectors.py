@@ -1,4 +1,5 @@
-"""Reads for the privacy pages: the filtered audit trail and its CSV rows."""
+"""Reads for the privacy pages: the filtered audit trail and its CSV rows (written by
+``core.spreadsheets``, which escapes formulas)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ import datetime
 
 from django.utils import timezone
 
-from training.models_privacy import AuditEvent, ErasureRequest
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from training.privacy.models import AuditEvent, ErasureRequest
 
 
 def audit_events(*, action: str = "", actor=None, since=None, until=None):
@@ -29,12 +28,6 @@ def audit_events(*, action: str = "", actor=None, since=None, until=None):
     return events.order_by("-created_at", "-pk")
 
 
-def csv_cell(value) -> str:
-    """Return a cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def audit_rows(*, events):
     """Yield the CSV rows of the audit trail (header first)."""
     import json
@@ -42,17 +35,14 @@ def audit_rows(*, events):
     yield ["date", "actor_id", "actor", "action", "object_type", "object_id", "summary", "data"]
     for event in events.iterator(chunk_size=500):
         yield [
-            csv_cell(v)
-            for v in (
-                timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                event.actor_id or "",
-                event.actor.email if event.actor else "",
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.summary,
-                json.dumps(event.data, ensure_ascii=False, sort_keys=True),
-            )
+            timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+            event.actor_id or "",
+            event.actor.email if event.actor else "",
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.summary,
+            json.dumps(event.data, ensure_ascii=False, sort_keys=True),
         ]
 
 

@@ -15,10 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from training.models import CalendarToken, User
-from training.models_attendance import SigningAttempt
-from training.models_privacy import AuditEvent, ErasureRequest
+from modules.models import LessonProgress
+from quizzes.models import Attempt
+from training.accounts.models import User
+from training.attendance.models import SigningAttempt
 from training.privacy.audit import audit_record
+from training.privacy.models import AuditEvent, ErasureRequest
+from training.sessions.models import CalendarToken
 
 ANONYMOUS_DOMAIN = "invalid"
 
@@ -95,8 +98,6 @@ def user_anonymise(*, user: User, by: User | None) -> User:
     Running it again is harmless: an anonymised account stays as it is (pending requests
     are still closed).
     """
-    from modules.models import LessonProgress
-    from quizzes.models import Attempt
 
     user = User.objects.select_for_update().get(pk=user.pk)
     already = user_is_anonymised(user)

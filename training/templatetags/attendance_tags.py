@@ -3,9 +3,10 @@
 from django import template
 from django.utils import timezone
 
-from training import attendance, permissions
-from training.models import Slot, TrainingSession
-from training.models_attendance import SlotAttendance
+from training.access import permissions
+from training.attendance import selectors as attendance
+from training.attendance.models import SlotAttendance
+from training.sessions.models import Slot, TrainingSession
 
 register = template.Library()
 

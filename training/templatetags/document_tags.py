@@ -2,7 +2,7 @@
 
 from django import template
 
-from modules.typography import french, french_html
+from core.typography import french, french_html
 from training.documents import selectors
 from training.documents.typography import citation_punctuation
 

@@ -2,7 +2,8 @@
 
 from django import template
 
-from training import permissions, selectors
+from training.access import permissions
+from training.sessions import selectors
 
 register = template.Library()
 

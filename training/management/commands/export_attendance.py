@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from training.exports_attendance import (
+from training.attendance.exports import (
     attendance_csv_stream,
     attendance_xlsx_write,
     summary_csv_stream,
 )
-from training.models import TrainingSession
+from training.sessions.models import TrainingSession
 
 
 def _date(value: str) -> datetime.date:

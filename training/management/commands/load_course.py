@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from modules.content import ContentError
-from training.content import FIXTURES_DIR, content_load
+from training.content.loader import FIXTURES_DIR, content_load
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ Refuses to run with DEBUG off unless --force: demo passwords are public.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from training.demo import EXTRA_PASSWORD, EXTRA_TRAINEES, demo_seed
+from training.demo.services import EXTRA_PASSWORD, EXTRA_TRAINEES, demo_seed
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ request (thousands of emails would outlast any request timeout). Run this every 
 
 from django.core.management.base import BaseCommand
 
-from training.services import convocations_send_pending
+from training.sessions.emails import convocations_send_pending
 
 
 class Command(BaseCommand):

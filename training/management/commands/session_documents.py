@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from training.documents.registry import KINDS, kind_get
 from training.documents.services import documents_write
-from training.models import TrainingSession
+from training.sessions.models import TrainingSession
 
 
 class Command(BaseCommand):

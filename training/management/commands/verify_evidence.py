@@ -8,8 +8,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from training.models import TrainingSession
 from training.privacy.evidence import evidence_verify
+from training.sessions.models import TrainingSession
 
 
 class Command(BaseCommand):

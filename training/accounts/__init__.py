@@ -1,0 +1,1 @@
+"""Accounts: the user model, email login (with the throttling backend), the profile."""

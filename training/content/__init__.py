@@ -1,0 +1,1 @@
+"""Loading the course content: every loader (course, quizzes, guide) in one transaction."""

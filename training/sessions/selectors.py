@@ -1,0 +1,244 @@
+"""Reads for sessions, scoped to the user so another person's session is a 404."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime
+from collections.abc import Sequence
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from quizzes import selectors as quiz_selectors
+from training.accounts.models import User
+from training.sessions.imports import TraineeRow
+from training.sessions.models import CalendarToken, Enrolment, Slot, TrainingSession
+
+ENROLLED = Q(enrolments__status=Enrolment.Status.ENROLLED)
+
+
+def _with_counts(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(enrolled_count=Count("enrolments", filter=ENROLLED)).prefetch_related(
+        "trainers"
+    )
+
+
+def session_get_visible(*, user, pk: int) -> TrainingSession:
+    """Return a session the user runs, attends or administers, or 404."""
+    return get_object_or_404(
+        TrainingSession.objects.visible_to(user).select_related("course"), pk=pk
+    )
+
+
+def session_get_managed(*, user, pk: int) -> TrainingSession:
+    """Return a session the user may edit (its trainer or an administrator), or 404."""
+    return get_object_or_404(
+        TrainingSession.objects.managed_by(user).select_related("course"), pk=pk
+    )
+
+
+def session_slots(*, session: TrainingSession) -> list[Slot]:
+    """Return the session's slots in order, with their modules."""
+    return list(session.slots.prefetch_related("modules").order_by("date", "period"))
+
+
+def session_days(*, session: TrainingSession) -> list[dict]:
+    """Return the slots grouped by day: ``[{"date": d, "slots": [...]}, …]``."""
+    days: list[dict] = []
+    for slot in session_slots(session=session):
+        if not days or days[-1]["date"] != slot.date:
+            days.append({"date": slot.date, "slots": []})
+        days[-1]["slots"].append(slot)
+    return days
+
+
+def sessions_for_trainer(*, user) -> dict[str, list[TrainingSession]]:
+    """Return the sessions the user runs, split into upcoming and past."""
+    base = _with_counts(TrainingSession.objects.for_trainer(user))
+    return {"upcoming": list(base.upcoming()), "past": list(base.past())}
+
+
+def sessions_filtered(
+    *,
+    user,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    trainer: User | None = None,
+    status: str = "",
+) -> QuerySet:
+    """Return every session the user may see (all for administrators), filtered."""
+    queryset = _with_counts(TrainingSession.objects.visible_to(user)).order_by(
+        "-start_date", "code"
+    )
+    if date_from:
+        queryset = queryset.filter(end_date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(start_date__lte=date_to)
+    if trainer is not None:
+        queryset = queryset.filter(pk__in=TrainingSession.objects.for_trainer(trainer).values("pk"))
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def trainers_all() -> QuerySet:
+    """Return the people who may run sessions (trainers and administrators)."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions__codename="run_sessions")
+            | Q(user_permissions__codename="run_sessions")
+            | Q(is_superuser=True)
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def session_enrolments(*, session: TrainingSession, include_removed: bool = False) -> list:
+    """Return the session's enrolments with their trainees, by name."""
+    queryset = session.enrolments.select_related("trainee").order_by(
+        "status", "trainee__last_name", "trainee__first_name"
+    )
+    if not include_removed:
+        queryset = queryset.filter(status=Enrolment.Status.ENROLLED)
+    return list(queryset)
+
+
+def session_enrolled_count(*, session: TrainingSession) -> int:
+    return session.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
+
+
+def session_resources(*, session: TrainingSession) -> list:
+    return list(session.resources.order_by("kind", "order", "title"))
+
+
+def session_next_for_trainee(*, user) -> TrainingSession | None:
+    """Return the trainee's next (or current) live session with its slots, or None."""
+    return (
+        TrainingSession.objects.for_trainee(user)
+        .not_cancelled()
+        .upcoming()
+        .select_related("course")
+        .prefetch_related(
+            Prefetch("slots", queryset=Slot.objects.order_by("date", "period")),
+            "trainers",
+        )
+        .first()
+    )
+
+
+def sessions_upcoming_for_trainer(*, user, limit: int = 3) -> list[TrainingSession]:
+    """Return the next few sessions the user runs (for the dashboard)."""
+    return list(
+        _with_counts(TrainingSession.objects.for_trainer(user)).not_cancelled().upcoming()[:limit]
+    )
+
+
+def sessions_for_feed(*, user) -> list[TrainingSession]:
+    """Return the sessions of a user's calendar feed, with slots and trainers loaded."""
+    return list(
+        TrainingSession.objects.visible_to(user)
+        .exclude(status=TrainingSession.Status.DRAFT)
+        .filter(end_date__gte=timezone.localdate() - datetime.timedelta(days=366))
+        .prefetch_related("slots__modules", "trainers")
+        .order_by("start_date")
+    )
+
+
+def calendar_token_user(*, token: str) -> User:
+    """Return the active user owning a feed token, or 404."""
+    found = get_object_or_404(
+        CalendarToken.objects.select_related("user"), token=token, user__is_active=True
+    )
+    return found.user
+
+
+def month_calendar(*, user, year: int, month: int, sessions: QuerySet | None = None) -> dict:
+    """Return the weeks of a month (Monday first) with the slots of the user's sessions."""
+    first = datetime.date(year, month, 1)
+    last = first.replace(day=pycalendar.monthrange(year, month)[1])
+    if sessions is None:
+        sessions = TrainingSession.objects.managed_by(user)
+    slots = (
+        Slot.objects.filter(session__in=sessions, date__gte=first, date__lte=last)
+        .select_related("session")
+        .order_by("date", "period")
+    )
+    by_day: dict[datetime.date, list[Slot]] = {}
+    for slot in slots:
+        by_day.setdefault(slot.date, []).append(slot)
+    weeks = []
+    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                {"date": day, "in_month": day.month == month, "slots": by_day.get(day, [])}
+                for day in week
+            ]
+        )
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = last + datetime.timedelta(days=1)
+    return {
+        "first": first,
+        "weeks": weeks,
+        "previous": previous,
+        "next": following,
+        "today": timezone.localdate(),
+    }
+
+
+def import_preview(*, session: TrainingSession, rows: Sequence[TraineeRow]) -> dict:
+    """Say for each row whether it creates an account, reuses one, or is already enrolled."""
+    emails = [row.email for row in rows]
+    existing = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    active = set(
+        Enrolment.objects.filter(
+            session=session, trainee_id__in=existing.values(), status=Enrolment.Status.ENROLLED
+        ).values_list("trainee_id", flat=True)
+    )
+    lines = []
+    counts = {"new": 0, "existing": 0, "enrolled": 0}
+    for row in rows:
+        if row.email not in existing:
+            state = "new"
+        elif existing[row.email] in active:
+            state = "enrolled"
+        else:
+            state = "existing"
+        counts[state] += 1
+        lines.append({"row": row, "state": state})
+    enrolled = session_enrolled_count(session=session)
+    adding = counts["new"] + counts["existing"]
+    return {
+        "lines": lines,
+        "counts": counts,
+        "adding": adding,
+        "total_after": enrolled + adding,
+        "over_capacity": enrolled + adding > session.capacity,
+    }
+
+
+def session_quiz_results(*, session: TrainingSession) -> list[dict]:
+    """Return each quiz's figures and per-trainee retained scores for one session's attempts."""
+
+    results = []
+    for row in quiz_selectors.results_overview(session=session):
+        quiz = row["quiz"]
+        if not row["trainees"]:
+            results.append({"quiz": quiz, "trainees": 0, "average": None, "pass_rate": None})
+            continue
+        # Everyone on one page: a session has at most a few dozen trainees.
+        figures = quiz_selectors.quiz_results(
+            quiz=quiz, session=session, per_page=max(row["trainees"], 1)
+        )
+        results.append(
+            {
+                "quiz": quiz,
+                "trainees": figures.trainee_count,
+                "average": figures.average,
+                "pass_rate": figures.pass_rate,
+                "scores": list(figures.page),
+            }
+        )
+    return results

@@ -77,14 +77,17 @@ def test_every_walk_gives_conditions_and_things_to_check(parsed, all_paths):
 def test_the_verdicts_asked_for_exist_with_their_legal_bases(parsed):
     verdicts = parsed.graph["verdicts"]
     for verdict_id, basis in REQUIRED_VERDICTS.items():
-        assert any(basis in text for text in verdicts[verdict_id]["legal_bases"]), verdict_id
+        bases = verdicts[verdict_id]["deciding_bases"] + verdicts[verdict_id]["legal_bases"]
+        assert any(basis in text for text in bases), verdict_id
     for verdict in verdicts.values():
-        assert verdict["legal_bases"]
+        assert verdict["deciding_bases"]
         assert verdict["tell_the_person"]
 
 
 def test_the_regimes_of_the_issue_are_all_covered(parsed):
-    bases = " ".join(b for v in parsed.graph["verdicts"].values() for b in v["legal_bases"])
+    bases = " ".join(
+        b for v in parsed.graph["verdicts"].values() for b in v["deciding_bases"] + v["legal_bases"]
+    )
     helps = " ".join(n["help"] + n["text"] for n in parsed.graph["nodes"].values())
     for text in (
         "L. 121-6-2",
@@ -236,7 +239,9 @@ def test_the_situations_of_the_issue_reach_the_verdict_a_lawyer_expects(parsed, 
     result = graph.walk(parsed.graph, pairs)
     assert result.verdict["id"] == verdict_id
     verdict = result.verdict
-    text = " ".join([verdict["summary"], *result.to_check, *verdict["legal_bases"]])
+    text = " ".join(
+        [verdict["summary"], *result.to_check, *result.deciding_bases, *result.general_bases]
+    )
     assert must_mention in text
 
 

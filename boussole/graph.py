@@ -96,11 +96,13 @@ class Walk:
 
     @property
     def general_bases(self) -> list[str]:
-        """The general texts, after the deciding ones and without repeating them."""
+        """The general texts: the verdict's, then those the answers rest on (unless they decide);
+        none of them repeats a deciding text."""
         if not self.verdict:
             return []
-        items = [] if self.verdict.get("answers_decide") else list(self.answer_bases)
-        items.extend(self.verdict.get("legal_bases") or [])
+        items = list(self.verdict.get("legal_bases") or [])
+        if not self.verdict.get("answers_decide"):
+            items.extend(self.answer_bases)
         deciding = set(self.deciding_bases)
         return [item for item in _unique(items) if item not in deciding]
 

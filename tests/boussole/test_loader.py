@@ -135,7 +135,7 @@ def test_the_fiche_lists_the_deciding_texts_first_then_the_general_ones(tmp_path
     shared = graph.walk(parsed.graph, [("q1", "oui"), ("q2", "oui")])
     # The answer's text is general for a verdict that the answers do not decide...
     assert shared.deciding_bases == ["Art. 1"]
-    assert shared.general_bases == ["Art. 5", "Art. 9"]
+    assert shared.general_bases == ["Art. 9", "Art. 5"]
     refused = graph.walk(parsed.graph, [("q1", "oui"), ("q2", "non")])
     # ...and deciding, after the verdict's own, for a verdict decided by the answers.
     assert refused.deciding_bases == ["Art. 2", "Art. 5"]

@@ -21,6 +21,9 @@ def fiche_context(*, guide: Guide, walk: Walk, case: Case | None, choice: str | 
         "walk": walk,
         "verdict": walk.verdict,
         "to_check": walk.to_check,
+        # The deciding texts first, then the general ones (boussole/README.md, « Bases »).
+        "deciding_bases": walk.deciding_bases,
+        "general_bases": walk.general_bases,
         "case": case,
         "expected": expected,
         "matches_expected": bool(expected) and expected["id"] == walk.verdict["id"],

@@ -5,9 +5,16 @@ A graph is the JSON stored in ``Guide.graph``::
     {"start": "node-id",
      "nodes": {"node-id": {"id", "kind": "question" | "info", "text", "title", "help",
                            "options": [{"key", "label", "next", "unknown", "condition",
-                                        "to_check": [...]}]}},
+                                        "to_check": [...], "bases": [...]}]}},
      "verdicts": {"verdict-id": {"id", "title", "kind", "summary", "to_check": [...],
-                                 "legal_bases": [...], "tell_the_person"}}}
+                                 "deciding_bases": [...], "legal_bases": [...],
+                                 "answers_decide": bool, "tell_the_person"}}}
+
+A verdict names the texts that decide it (``deciding_bases``) apart from the general ones
+(``legal_bases``). An answer may name the texts it rests on (``bases``: for instance the text
+that binds the professional to secrecy); they join the deciding texts when the verdict says
+``answers_decide`` (a refusal decided by the professional's own secret), the general ones
+otherwise. The fiche lists the deciding texts first.
 
 A path is the list of answers given so far, ``[(node_id, option_key), ...]``. It travels in
 the query string (``?p=peril.non~secret-emetteur.oui``) so that no server state is needed:
@@ -69,8 +76,41 @@ class Walk:
             items.extend(step.option.get("to_check") or [])
         if self.verdict:
             items.extend(self.verdict.get("to_check") or [])
-        seen: set[str] = set()
-        return [item for item in items if not (item in seen or seen.add(item))]
+        return _unique(items)
+
+    @property
+    def answer_bases(self) -> list[str]:
+        """The texts the answers rest on, in the order the answers were given."""
+        return _unique(base for step in self.steps for base in step.option.get("bases") or [])
+
+    @property
+    def deciding_bases(self) -> list[str]:
+        """The texts that decide the verdict: the verdict's own, then, for a verdict decided by
+        the answers (``answers_decide``), the texts those answers rest on."""
+        if not self.verdict:
+            return []
+        items = list(self.verdict.get("deciding_bases") or [])
+        if self.verdict.get("answers_decide"):
+            items.extend(self.answer_bases)
+        return _unique(items)
+
+    @property
+    def general_bases(self) -> list[str]:
+        """The general texts: the verdict's, then those the answers rest on (unless they decide);
+        none of them repeats a deciding text."""
+        if not self.verdict:
+            return []
+        items = list(self.verdict.get("legal_bases") or [])
+        if not self.verdict.get("answers_decide"):
+            items.extend(self.answer_bases)
+        deciding = set(self.deciding_bases)
+        return [item for item in _unique(items) if item not in deciding]
+
+
+def _unique(items) -> list:
+    """Return the items without repeats, in their first order."""
+    seen: set = set()
+    return [item for item in items if not (item in seen or seen.add(item))]
 
 
 # --------------------------------------------------------------------------- paths
@@ -127,6 +167,21 @@ def walk(graph: dict, pairs: list[tuple[str, str]]) -> Walk:
     result.node = nodes.get(current)
     result.verdict = verdicts.get(current)
     return result
+
+
+def paths_count(graph: dict) -> int:
+    """Return how many complete paths the graph has, without listing them."""
+    nodes, verdicts = graph["nodes"], graph["verdicts"]
+    memo: dict[str, int] = {}
+
+    def count(node_id: str) -> int:
+        if node_id in verdicts:
+            return 1
+        if node_id not in memo:
+            memo[node_id] = sum(count(option["next"]) for option in nodes[node_id]["options"])
+        return memo[node_id]
+
+    return count(graph["start"])
 
 
 def paths_enumerate(graph: dict) -> Iterator[tuple[list[tuple[str, str]], str]]:

@@ -3,7 +3,8 @@
 ``boussole_parse`` reads and checks the file without touching the database. Every problem is a
 ``ContentError(path, line, message)`` whose message names the node, verdict or case at fault:
 an option leading nowhere (dead end), a node that cannot be reached, a cycle, a verdict with no
-legal basis, a case whose expected verdict does not exist or whose answers do not lead to it.
+deciding legal basis (or a text listed both as deciding and as general), a case whose expected
+verdict does not exist or whose answers do not lead to it.
 
 ``boussole_apply`` then renders the help texts once (the one Markdown render function) and
 creates or updates the guide and its cases by slug, inside the caller's transaction
@@ -31,8 +32,18 @@ VERDICT_KINDS = ("share", "consent", "report", "duty", "refuse")
 TOP_FIELDS = {"guide", "nodes", "verdicts", "cases"}
 GUIDE_FIELDS = {"slug", "title", "intro", "start"}
 NODE_FIELDS = {"id", "kind", "text", "title", "help", "options"}
-OPTION_FIELDS = {"key", "label", "next", "unknown", "condition", "to_check"}
-VERDICT_FIELDS = {"id", "title", "kind", "summary", "to_check", "legal_bases", "tell_the_person"}
+OPTION_FIELDS = {"key", "label", "next", "unknown", "condition", "to_check", "bases"}
+VERDICT_FIELDS = {
+    "id",
+    "title",
+    "kind",
+    "summary",
+    "to_check",
+    "deciding_bases",
+    "legal_bases",
+    "answers_decide",
+    "tell_the_person",
+}
 CASE_FIELDS = {
     "id",
     "title",
@@ -133,6 +144,7 @@ def _parse_option(item, path, node_id: str) -> dict:
         "unknown": unknown,
         "condition": _opt_text(item, "condition", path, what),
         "to_check": _text_list(item, "to_check", path, what, required=False),
+        "bases": _text_list(item, "bases", path, what, required=False),
         "__line__": line,
     }
 
@@ -193,20 +205,35 @@ def _parse_verdict(item, path) -> dict:
     kind = _text(item, "kind", path, what)
     if kind not in VERDICT_KINDS:
         _fail(path, item, "kind", f"{what}: unknown kind '{kind}' ({', '.join(VERDICT_KINDS)})")
-    bases = item.get("legal_bases")
-    if not bases:
+    if not item.get("deciding_bases"):
         raise ContentError(
             path,
-            line_of(item, "legal_bases") or line,
-            f"{what} cites no legal basis: 'legal_bases' must list at least one article",
+            line_of(item, "deciding_bases") or line,
+            f"{what} cites no deciding legal basis: 'deciding_bases' must list at least one "
+            "article (the texts that decide the verdict; the general ones go in 'legal_bases')",
         )
+    deciding = _text_list(item, "deciding_bases", path, what, required=True)
+    general = _text_list(item, "legal_bases", path, what, required=False)
+    for basis in general:
+        if basis in deciding:
+            _fail(
+                path,
+                item,
+                "legal_bases",
+                f"{what}: '{basis}' is listed both as a deciding and as a general basis",
+            )
+    answers_decide = item.get("answers_decide", False)
+    if not isinstance(answers_decide, bool):
+        _fail(path, item, "answers_decide", f"{what}: 'answers_decide' must be true or false")
     return {
         "id": verdict_id,
         "kind": kind,
         "title": _text(item, "title", path, what),
         "summary": _text(item, "summary", path, what),
         "to_check": _text_list(item, "to_check", path, what, required=False),
-        "legal_bases": _text_list(item, "legal_bases", path, what, required=True),
+        "deciding_bases": deciding,
+        "legal_bases": general,
+        "answers_decide": answers_decide,
         "tell_the_person": _text(item, "tell_the_person", path, what),
         "__line__": line,
     }
@@ -398,13 +425,14 @@ def _stored_graph(parsed: ParsedBoussole, glossary: dict[str, str]) -> dict:
             option.pop("__line__", None)
             for key in ("label", "condition"):
                 option[key] = french_text(option[key])
-            option["to_check"] = [french_text(t) for t in option["to_check"]]
+            for key in ("to_check", "bases"):
+                option[key] = [french_text(t) for t in option[key]]
         node["min_remaining"], node["max_remaining"] = depths[node_id]
     for verdict in graph["verdicts"].values():
         verdict.pop("__line__", None)
         for key in ("title", "summary", "tell_the_person"):
             verdict[key] = french_text(verdict[key])
-        for key in ("to_check", "legal_bases"):
+        for key in ("to_check", "deciding_bases", "legal_bases"):
             verdict[key] = [french_text(t) for t in verdict[key]]
     graph["node_order"] = list(graph["nodes"])
     graph["verdict_order"] = list(graph["verdicts"])

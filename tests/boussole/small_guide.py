@@ -17,6 +17,7 @@ nodes:
       - key: oui
         label: Oui
         condition: La condition un est remplie.
+        bases: [Art. 5]
         next: q2
       - key: non
         label: Non
@@ -66,13 +67,15 @@ verdicts:
     title: Partage possible
     summary: Vous pouvez partager.
     to_check: [Point à vérifier.]
-    legal_bases: [Art. 1]
+    deciding_bases: [Art. 1]
+    legal_bases: [Art. 9]
     tell_the_person: Dites-le.
   - id: v-non
     kind: refuse
     title: Pas de partage
     summary: Vous ne pouvez pas.
-    legal_bases: [Art. 2]
+    deciding_bases: [Art. 2]
+    answers_decide: true
     tell_the_person: Ne dites rien.
 cases:
   - id: cas-un

@@ -79,23 +79,66 @@ def test_an_unreachable_verdict_is_named(tmp_path):
     text = SMALL_GUIDE.replace(
         "cases:\n",
         "  - id: v-jamais\n    kind: duty\n    title: Jamais\n    summary: Jamais atteint.\n"
-        "    legal_bases: [Art. 3]\n    tell_the_person: Rien.\ncases:\n",
+        "    deciding_bases: [Art. 3]\n    tell_the_person: Rien.\ncases:\n",
     )
     error = parse_error(tmp_path, text)
     assert error.message == "verdict 'v-jamais' cannot be reached from the start node 'q1'"
 
 
-def test_a_verdict_without_legal_basis_is_refused_with_its_name(tmp_path):
-    text = SMALL_GUIDE.replace("legal_bases: [Art. 2]", "legal_bases: []")
+def test_a_verdict_without_deciding_basis_is_refused_with_its_name(tmp_path):
+    text = SMALL_GUIDE.replace("deciding_bases: [Art. 2]", "deciding_bases: []")
     error = parse_error(tmp_path, text)
-    assert error.message.startswith("verdict 'v-non' cites no legal basis")
-    assert error.line == line_number(text, "legal_bases: []")
+    assert error.message.startswith("verdict 'v-non' cites no deciding legal basis")
+    assert error.line == line_number(text, "deciding_bases: []")
 
 
-def test_a_verdict_with_no_legal_bases_field_is_refused(tmp_path):
-    text = SMALL_GUIDE.replace("    legal_bases: [Art. 2]\n", "")
+def test_a_verdict_with_no_deciding_bases_field_is_refused(tmp_path):
+    text = SMALL_GUIDE.replace("    deciding_bases: [Art. 2]\n", "")
     error = parse_error(tmp_path, text)
-    assert error.message.startswith("verdict 'v-non' cites no legal basis")
+    assert error.message.startswith("verdict 'v-non' cites no deciding legal basis")
+
+
+def test_general_bases_alone_do_not_make_a_verdict_valid(tmp_path):
+    text = SMALL_GUIDE.replace("deciding_bases: [Art. 2]", "legal_bases: [Art. 2]")
+    error = parse_error(tmp_path, text)
+    assert error.message.startswith("verdict 'v-non' cites no deciding legal basis")
+
+
+def test_a_text_cannot_be_both_deciding_and_general(tmp_path):
+    text = SMALL_GUIDE.replace("legal_bases: [Art. 9]", "legal_bases: [Art. 1]")
+    error = parse_error(tmp_path, text)
+    assert error.message == (
+        "verdict 'v-oui': 'Art. 1' is listed both as a deciding and as a general basis"
+    )
+    assert error.line == line_number(text, "legal_bases: [Art. 1]")
+
+
+def test_answers_decide_must_be_a_boolean(tmp_path):
+    error = parse_error(
+        tmp_path, SMALL_GUIDE.replace("answers_decide: true", "answers_decide: parfois")
+    )
+    assert error.message == "verdict 'v-non': 'answers_decide' must be true or false"
+
+
+def test_the_bases_of_an_answer_must_be_texts(tmp_path):
+    error = parse_error(tmp_path, SMALL_GUIDE.replace("bases: [Art. 5]", "bases: [3, 4]"))
+    assert error.message == ("node 'q1', option 'oui': 'bases' must be a list of non-empty texts")
+
+
+def test_the_fiche_lists_the_deciding_texts_first_then_the_general_ones(tmp_path):
+    from boussole import graph
+
+    parsed = boussole_parse(write_guide(tmp_path / "boussole.yaml"), module_slugs=MODULES)
+    shared = graph.walk(parsed.graph, [("q1", "oui"), ("q2", "oui")])
+    # The answer's text is general for a verdict that the answers do not decide...
+    assert shared.deciding_bases == ["Art. 1"]
+    assert shared.general_bases == ["Art. 9", "Art. 5"]
+    refused = graph.walk(parsed.graph, [("q1", "oui"), ("q2", "non")])
+    # ...and deciding, after the verdict's own, for a verdict decided by the answers.
+    assert refused.deciding_bases == ["Art. 2", "Art. 5"]
+    assert refused.general_bases == []
+    direct = graph.walk(parsed.graph, [("q1", "non")])
+    assert direct.deciding_bases == ["Art. 2"]
 
 
 def test_a_case_with_an_unknown_expected_verdict_is_refused(tmp_path):
@@ -150,6 +193,9 @@ def test_content_load_stores_the_rendered_guide_and_is_idempotent(tmp_path):
     assert guide.graph["nodes"]["q1"]["help_html"].startswith("<p>Aide")
     assert guide.graph["nodes"]["q1"]["max_remaining"] == 4
     assert guide.graph["nodes"]["q1"]["min_remaining"] == 1
+    assert guide.graph["verdicts"]["v-oui"]["deciding_bases"] == ["Art.\u00a01"]
+    assert guide.graph["verdicts"]["v-oui"]["legal_bases"] == ["Art.\u00a09"]
+    assert guide.graph["nodes"]["q1"]["options"][0]["bases"] == ["Art.\u00a05"]
     case = Case.objects.select_related("module").get()
     assert case.module.slug == "module-1"
     assert case.expected["title"] == "Partage possible"
@@ -164,7 +210,8 @@ def test_a_broken_guide_leaves_the_database_as_it_was(tmp_path):
     content_load(base=base)
     before = Guide.objects.get().graph
     write_guide(
-        base / "boussole.yaml", SMALL_GUIDE.replace("legal_bases: [Art. 2]", "legal_bases: []")
+        base / "boussole.yaml",
+        SMALL_GUIDE.replace("deciding_bases: [Art. 2]", "deciding_bases: []"),
     )
     with pytest.raises(ContentError):
         content_load(base=base)

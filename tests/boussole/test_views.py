@@ -94,11 +94,12 @@ def test_je_ne_sais_pas_leads_to_how_to_find_out_and_back_to_the_question(traine
     assert "Comment reconnaître un péril" in body
     assert "Revenir à la question" in body
     assert f'href="{WALK}" rel="prev"' in body
-    assert html.escape(walk_url([("peril", "nsp"), ("peril-nsp", "pas-de-peril")])) in body
+    assert html.escape(walk_url([("peril", "nsp"), ("peril-nsp", "manque")])) in body
+    assert "Si vous hésitez encore" in body  # the way out ends the screen (issue 20, point 8)
 
 
 def test_the_back_link_drops_the_last_answer(trainee_client, guide):
-    pairs = [("peril", "non"), ("secret-emetteur", "oui")]
+    pairs = [("peril", "non"), ("secret-emetteur", "ass")]
     body = page(trainee_client, walk_url(pairs))
     assert f'href="{html.escape(walk_url(pairs[:1]))}" rel="prev"' in body
     assert "Étape 3" in body
@@ -135,10 +136,11 @@ def test_the_verdict_page_shows_conditions_checks_bases_and_what_to_tell(trainee
         ("secret-emetteur", "nsp"),
         ("secret-emetteur-nsp", "prudence"),
         ("situation", "coordination"),
-        ("destinataire-pro", "oui"),
-        ("prise-en-charge", "oui"),
-        ("necessaire", "oui"),
+        ("coord-participe", "oui"),
+        ("coord-necessaire", "oui"),
+        ("equipe", "non"),
         ("mode", "echange"),
+        ("echange-r1110-2", "oui"),
     ]
     body = page(trainee_client, walk_url(pairs))
     verdict = guide.verdicts["echange-professionnels"]
@@ -147,10 +149,11 @@ def test_the_verdict_page_shows_conditions_checks_bases_and_what_to_tell(trainee
         "Conditions encore à vérifier",
         "Ce que vous dites à la personne",
         "Textes applicables",
+        "Textes qui fondent cette réponse",
         "Télécharger la fiche de raisonnement (PDF)",
     ):
         assert heading in body
-    for basis in verdict["legal_bases"]:
+    for basis in verdict["deciding_bases"] + verdict["legal_bases"]:
         assert html.escape(basis) in body
     assert html.escape(verdict["tell_the_person"]) in body
     # The cautious answer adds its own point to check, before the verdict's.

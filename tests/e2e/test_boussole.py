@@ -84,7 +84,7 @@ def test_the_back_button_and_a_tampered_link_on_a_phone(phone_page, loaded):
     page.goto("/boussole/")
     check_accessibility(page, "boussole-home-phone")
     page.get_by_role("link", name="Commencer").click()
-    page.get_by_role("link", name="Non, pas d'urgence de ce type").click()
+    page.get_by_role("link", name="personne n'est en danger").click()
     assert "secret professionnel" in page.get_by_role("heading", level=1).inner_text()
     page.get_by_role("link", name="← Retour").click()
     assert "péril" in page.get_by_role("heading", level=1).inner_text()

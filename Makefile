@@ -7,12 +7,14 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://training:training@127.0.0.1:5432/training
 export DJANGO_SETTINGS_MODULE := training.settings
 
-.PHONY: run test setup system system-run venv messages check-messages lint pytest pytest-pg bench clean
+.PHONY: run test setup system system-run venv messages check-messages lint pytest pytest-pg bench clean lock lock-upgrade smoke
 
-$(VENV)/.installed: pyproject.toml
+# Installs come from the lock (requirements/*.txt, exact versions with hashes), refreshed from
+# pyproject.toml by `make lock`. The project itself runs from this folder: nothing to install.
+$(VENV)/.installed: requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
@@ -33,7 +35,7 @@ setup: system-run venv messages
 
 run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -46,6 +48,11 @@ check-messages: venv
 pytest: venv messages
 	$(VENV)/bin/pytest -n 2 -q
 
+# The README's production deployment, end to end: fresh virtualenv from the lock, PostgreSQL,
+# gunicorn behind a real nginx, Chromium through it (scripts/smoke_production.sh).
+smoke: system venv
+	bash scripts/smoke_production.sh
+
 pytest-pg: venv messages
 	bash scripts/ensure_postgres.sh
 	DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(VENV)/bin/pytest -n 2 -q -m "not e2e"
@@ -57,6 +64,23 @@ test: system venv lint check-messages messages
 	  && rm -rf $$tmp && echo "Course content valid (load_course --dry-run on a fresh database)."
 	$(MAKE) --no-print-directory pytest
 	$(MAKE) --no-print-directory pytest-pg
+	$(MAKE) --no-print-directory smoke
+
+# Refresh the lock from pyproject.toml: `make lock` adds and removes what pyproject.toml changed
+# and keeps every other pin; `make lock-upgrade` moves every pin to the newest release allowed
+# (security updates). Both write requirements/base.txt (production) and requirements/dev.txt.
+UV_PIN = $(shell sed -n 's/^uv==\([0-9.]*\).*/==\1/p' requirements/dev.txt 2>/dev/null)
+LOCK_OPTIONS = --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet "uv$(UV_PIN)"
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_OPTIONS) $(LOCK_UPGRADE) -o requirements/base.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev $(LOCK_OPTIONS) $(LOCK_UPGRADE) \
+	  -c requirements/base.txt -o requirements/dev.txt
+	@echo "Lock refreshed: requirements/base.txt, requirements/dev.txt (next make installs it)."
+
+lock-upgrade:
+	$(MAKE) --no-print-directory lock LOCK_UPGRADE=--upgrade
 
 bench: system venv messages
 	bash scripts/ensure_postgres.sh

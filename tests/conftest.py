@@ -1,13 +1,73 @@
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[1]
+# The collected static files of this test run; set by the first process (the xdist controller
+# or a plain run) and inherited by the workers. Set it yourself to reuse a collected folder.
+STATIC_ROOT_VARIABLE = "PARTAGE_TEST_STATIC_ROOT"
+PRODUCTION_STATIC_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def static_collect(root: Path) -> subprocess.CompletedProcess:
+    """Run ``collectstatic`` into ``root`` with the production settings (DEBUG off, so
+    WhiteNoise's compressed manifest storage), exactly as docs/operations.md has it run."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "collectstatic-in-the-test-run-" + "s" * 40,
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_STATIC_ROOT": str(root),
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def pytest_configure(config):
     # Fast hashing keeps the suite quick; the production hasher is exercised by the benchmarks.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES["staticfiles"]["BACKEND"] = (
-        "django.contrib.staticfiles.storage.StaticFilesStorage"
-    )
+    # The production static storage, on files collected once per run: a template naming a
+    # static file that does not exist fails its test (the manifest is strict), and the pages
+    # link the hashed names production serves. tests/operations/test_static_files.py says why.
+    root = os.environ.get(STATIC_ROOT_VARIABLE)
+    if not root:
+        root = tempfile.mkdtemp(prefix="partage-test-static-")
+        result = static_collect(Path(root))
+        if result.returncode != 0:
+            shutil.rmtree(root, ignore_errors=True)
+            pytest.exit(
+                "collectstatic fails with the production storage, so every page of a "
+                f"production site would answer 500:\n{result.stderr[-3000:]}",
+                returncode=1,
+            )
+        os.environ[STATIC_ROOT_VARIABLE] = root
+        config._partage_static_root = root
+    settings.STATIC_ROOT = Path(root)
+    settings.STORAGES["staticfiles"]["BACKEND"] = PRODUCTION_STATIC_STORAGE
+    # WhiteNoise scans STATIC_ROOT when a client's middleware loads (20 ms, once per test);
+    # looking files up per request serves the same files with the same headers.
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+def pytest_unconfigure(config):
+    root = getattr(config, "_partage_static_root", None)
+    if root:
+        shutil.rmtree(root, ignore_errors=True)
+        os.environ.pop(STATIC_ROOT_VARIABLE, None)
 
 
 @pytest.fixture(autouse=True)

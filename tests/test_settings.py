@@ -15,11 +15,19 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
     "DJANGO_ALLOWED_HOSTS": "formation.example.org",
     "DATABASE_URL": "",
+    # What the deploy checks of training/operations/checks.py ask of a production setup.
+    "SITE_URL": "https://formation.example.org",
+    "DJANGO_ADMINS": "Exploitation <exploitation@example.org>",
+    "AXES_PROXY_COUNT": "1",
 }
 
 
 def run_manage(*args, env_overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "SITE_URL", "AXES_", "SENTRY_"))
+    }
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

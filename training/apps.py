@@ -9,6 +9,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at module level: they use the models, loaded only now.
+        import training.operations.checks  # noqa: F401  (registers the deploy checks)
         from training.access.roles import roles_ensure
         from training.privacy.receivers import receivers_connect
 

@@ -6,6 +6,7 @@ without a secret key and turns on every transport-security setting.
 
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,31 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """Read comma-separated email addresses ("Nom <a@example.org>, b@example.org")."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return []
+    addresses = getaddresses([value])
+    for _name, address in addresses:
+        if "@" not in address:
+            raise ImproperlyConfigured(
+                f"{name} must list email addresses (Nom <a@example.org>, …), got {value!r}."
+            )
+    return addresses
+
+
+def env_float(name: str, default: float) -> float:
+    """Read a decimal number from the environment."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}.") from exc
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
@@ -68,7 +94,10 @@ if not ALLOWED_HOSTS:
         "comma-separated (for example formation.example.org)."
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, links follow the development server's port (`PORT=8011 make run`).
+SITE_URL = (
+    os.environ.get("SITE_URL", "").strip() or f"http://127.0.0.1:{env_int('PORT', 8000)}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,6 +118,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "training.operations.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -227,7 +257,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "formation@example.org")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who receives an email for each server error (500) when debug is off.
+ADMINS = env_addresses("DJANGO_ADMINS")
+EMAIL_SUBJECT_PREFIX = "[Formation] "
 
 # The training organisation's identity, printed on pages and documents.
 ORGANISATION = {
@@ -281,6 +314,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # The load balancer probes the application server over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -288,9 +323,46 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# --- Operations (training/operations/, docs/operations.md) -----------------------------------
+# The load balancer's probe (/sante/): each check is a function that raises when unhealthy.
+HEALTH_CHECKS = [
+    "training.operations.health.database_reachable",
+    "training.operations.health.migrations_applied",
+    "training.operations.health.media_writable",
+]
+
+# Logs on the console (journald under systemd): readable lines, or one JSON object per line
+# with LOG_FORMAT=json. Django's own configuration stays underneath (disable_existing_loggers
+# is off): with debug off, server errors are also emailed to ADMINS.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower() or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "training.operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "training.operations.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Error reporting to Sentry, off unless SENTRY_DSN is set (training/operations/sentry.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from training.operations.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+    )

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 
 from modules.models import Module
@@ -72,7 +73,7 @@ def test_the_slide_pages_work_offline_and_respect_the_csp(client, module):
     client.force_login(UserFactory(role="Formateur"))
     for name in ["modules:slides_present", "modules:slides_presenter"]:
         page = client.get(reverse(name, args=[module.slug])).content.decode()
-        assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/js/slides.js">']
+        assert re.findall(r"<script[^>]*>", page) == [f'<script src="{static("js/slides.js")}">']
         assert " style=" not in page and "<style" not in page
         assert not re.search(r"(src|href)=\"https?://", page.split("<main", 1)[0])
 

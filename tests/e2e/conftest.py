@@ -23,6 +23,33 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with its static files answered as in production.
+
+    pytest-django puts staticfiles' handler in front, which looks files up by their source
+    names through the finders: the hashed names the production storage puts in the pages
+    would be 404. Without it, WhiteNoise (in the middleware) serves them from the collected
+    STATIC_ROOT with the production headers.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost",
+        start=False,
+    )
+    server.thread.static_handler = _no_static_handler
+    server.start()
+    yield server
+    server.stop()
+
+
+def _no_static_handler(application):
+    return application
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         if os.environ.get("CI") == "true":

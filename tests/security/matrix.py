@@ -72,6 +72,7 @@ MATRIX = {
     "training:calendar_token_regenerate": (405, 405, 405, 405, 405, 405),
     "training:convocation_resend": (405, 405, 405, 405, 405, 405),
     "training:dashboard": ("L", 200, 200, 200, 200, 200),
+    "training:health": (200, 200, 200, 200, 200, 200),
     "training:enrolment_create": ("L", 403, 403, "R", 404, "R"),
     "training:enrolment_import": ("L", 403, 403, 200, 404, 200),
     "training:enrolment_remove": (405, 405, 405, 405, 405, 405),

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.security.matrix import MATRIX
@@ -95,10 +96,6 @@ import json
 import django
 from django.conf import settings
 django.setup()
-# No collectstatic in the test run: plain static storage, everything else as in production.
-settings.STORAGES["staticfiles"]["BACKEND"] = (
-    "django.contrib.staticfiles.storage.StaticFilesStorage"
-)
 from django.test import Client
 client = Client(HTTP_HOST="formation.example.org")
 plain = client.get("/comptes/connexion/")
@@ -127,6 +124,8 @@ def test_production_settings_send_hsts_redirect_to_https_and_use_secure_cookies(
             "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-for-the-header-check-0123456789",
             "DJANGO_ALLOWED_HOSTS": "formation.example.org",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+            # The files collected with the production storage for this test run (conftest).
+            "DJANGO_STATIC_ROOT": str(settings.STATIC_ROOT),
         }
     )
     result = subprocess.run(

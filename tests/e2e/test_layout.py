@@ -49,9 +49,7 @@ def _browser_context(browser, live_server, client, viewport, **kwargs):
     )
     cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
     if cookie is not None:
-        context.add_cookies(
-            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
-        )
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
     return context
 
 

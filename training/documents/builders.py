@@ -93,6 +93,7 @@ def _personal(data, trainee) -> dict:
         "trainee": trainee,
         "employer": trainee.organisation,
         "planned_hours_text": hours_text(data.planned_hours),
+        "planned_hours_count": int(data.planned_hours),
         "signatory": organisation.get("representative") or organisation.get("director", ""),
         "issue_place": issue_place(organisation.get("address", "")),
         "retention_years": settings.RETENTION_EVIDENCE_YEARS,

@@ -18,7 +18,22 @@
   var errorElement = document.querySelector("[data-console-error]");
   var seconds = parseInt(root.dataset.secondsLeft || "60", 10);
   var step = root.dataset.step || "";
+  // The console and the projection of an open half-day expect « ouvert »; a rehearsal
+  // (projection of an upcoming half-day) expects « a_venir ». Any change reloads the page.
+  var expected = root.dataset.expectedStatus || "ouvert";
   var POLL_MS = 3000;
+  var fullscreen = document.querySelector("[data-fullscreen]");
+
+  if (fullscreen && document.documentElement.requestFullscreen) {
+    fullscreen.hidden = false;
+    fullscreen.addEventListener("click", function () {
+      if (document.fullscreenElement) {
+        document.exitFullscreen();
+      } else {
+        document.documentElement.requestFullscreen().catch(function () {});
+      }
+    });
+  }
 
   function formatCode(code) {
     return code.length === 6 ? code.slice(0, 3) + "\u00a0" + code.slice(3) : code;
@@ -54,7 +69,7 @@
   }
 
   function apply(data) {
-    if (data.status !== "ouvert") {
+    if (data.status !== expected) {
       window.location.reload();
       return;
     }

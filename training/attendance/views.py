@@ -8,8 +8,6 @@ through their session, so another trainer's session or slot is a 404.
 
 from __future__ import annotations
 
-import datetime
-
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -32,6 +30,7 @@ from training.attendance import services as services
 from training.attendance.exports import (
     attendance_csv_stream,
     attendance_xlsx,
+    export_filename,
     summary_csv_stream,
 )
 from training.attendance.forms import (
@@ -590,20 +589,23 @@ def attendance_export(request):
             "since": form.cleaned_data["since"],
             "until": form.cleaned_data["until"],
         }
-        stamp = datetime.date.today().strftime("%Y%m%d")
         if download == "csv":
             return download_response(
                 attendance_csv_stream(**filters),
-                filename=f"emargement-{stamp}.csv",
+                filename=export_filename("emargement", extension="csv", **filters),
                 content_type=CSV,
             )
         if download == "resume-csv":
             return download_response(
-                summary_csv_stream(**filters), filename=f"heures-{stamp}.csv", content_type=CSV
+                summary_csv_stream(**filters),
+                filename=export_filename("heures", extension="csv", **filters),
+                content_type=CSV,
             )
         if download == "xlsx":
             return download_response(
-                attendance_xlsx(**filters), filename=f"emargement-{stamp}.xlsx", content_type=XLSX
+                attendance_xlsx(**filters),
+                filename=export_filename("emargement", extension="xlsx", **filters),
+                content_type=XLSX,
             )
         return HttpResponse(_("Unknown export format."), status=400)
     status = 400 if download else 200

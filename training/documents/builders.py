@@ -63,7 +63,12 @@ def _qr(url: str) -> str:
     # segno writes the SVG from the QR matrix; the address itself is not in the markup.
     return mark_safe(  # noqa: S308
         qr.svg_inline(
-            scale=1, border=0, omitsize=True, svgclass="qr", title=_("QR code of the address")
+            scale=1,
+            border=0,
+            omitsize=True,
+            svgclass="qr",
+            # The text alternative of the image in the tagged PDF (segno escapes it).
+            title=_("QR code of the address %(url)s") % {"url": url},
         )
     )
 

@@ -16,6 +16,7 @@
   var qrImage = root.querySelector("[data-qr]");
   var countElement = document.querySelector("[data-signed-count]");
   var errorElement = document.querySelector("[data-console-error]");
+  var changedElement = document.querySelector("[data-console-changed]");
   var seconds = parseInt(root.dataset.secondsLeft || "60", 10);
   var step = root.dataset.step || "";
   // The console and the projection of an open half-day expect « ouvert »; a rehearsal
@@ -70,7 +71,11 @@
 
   function apply(data) {
     if (data.status !== expected) {
-      window.location.reload();
+      // The half-day changed state elsewhere (opened, closed): say so, and let the user
+      // reload, rather than changing the page under them.
+      if (changedElement) {
+        changedElement.hidden = false;
+      }
       return;
     }
     if (codeElement && data.code) {

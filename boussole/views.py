@@ -197,6 +197,7 @@ def case_projection(request, slug):
 def outline(request):
     guide = selectors.guide_get()
     nodes = guide.graph["nodes"].values()
+    paths = graph.paths_count(guide.graph)
     return render(
         request,
         "boussole/outline.html",
@@ -208,6 +209,7 @@ def outline(request):
             "question_count": sum(1 for n in nodes if n["kind"] == "question"),
             "info_count": sum(1 for n in nodes if n["kind"] == "info"),
             # « 4 854 », not « 4854 »: French groups thousands.
-            "path_count": number_format(graph.paths_count(guide.graph), force_grouping=True),
+            "path_count": paths,
+            "path_count_text": number_format(paths, force_grouping=True),
         },
     )

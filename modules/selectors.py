@@ -104,6 +104,20 @@ def lesson_is_read(*, user, lesson: Lesson) -> bool:
     )
 
 
+def lesson_from_reference(reference: str) -> Lesson | None:
+    """Return the lesson a ``module-slug/lesson-slug`` reference names, or None.
+
+    The glossary's « back to the lesson » link is built from the lesson found here, never from
+    the text it was given: an unknown reference gives no link (no open redirect).
+    """
+    module_slug, _sep, slug = (reference or "").strip("/").partition("/")
+    if not module_slug or not slug or "/" in slug or len(reference) > 200:
+        return None
+    return (
+        Lesson.objects.select_related("module").filter(module__slug=module_slug, slug=slug).first()
+    )
+
+
 def glossary_terms() -> list[GlossaryTerm]:
     """Return the glossary in French alphabetical order (« Équipe » among the E, not after Z)."""
     return sorted(GlossaryTerm.objects.all(), key=lambda term: _alphabetical(term.term))

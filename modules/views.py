@@ -1,6 +1,10 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,7 +83,32 @@ def lesson_mark_read(request, module_slug, slug):
 
 @role_required(permissions.can_read_course)
 def glossary(request):
-    return render(request, "modules/glossary.html", {"terms": selectors.glossary_terms()})
+    """The glossary, with a way back to the lesson that linked to it (``?depuis=`` or the
+    same-origin page the reader came from)."""
+    return render(
+        request,
+        "modules/glossary.html",
+        {"terms": selectors.glossary_terms(), "from_lesson": _lesson_came_from(request)},
+    )
+
+
+def _lesson_came_from(request):
+    """The lesson named by ``?depuis=module/lesson``, else by a same-origin Referer."""
+    reference = request.GET.get("depuis", "")
+    if not reference:
+        referer = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return None
+        try:
+            match = resolve(urlsplit(referer).path)
+        except Resolver404:
+            return None
+        if match.view_name != "modules:lesson_detail":
+            return None
+        reference = f"{match.kwargs['module_slug']}/{match.kwargs['slug']}"
+    return selectors.lesson_from_reference(reference)
 
 
 @role_required(permissions.can_read_course)

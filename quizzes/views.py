@@ -108,6 +108,8 @@ def attempt_result(request, pk):
             "quiz": attempt.quiz,
             "answers": answers,
             "objectives": selectors.objective_scores(answers),
+            # French counts « 1,5 point » in the singular (below 2): the whole part decides.
+            "points_count": int(attempt.score_points or 0),
             "status": status,
             "can_retake": attempt.quiz.is_active and status.can_start,
         },

@@ -16,9 +16,25 @@
   var qrImage = root.querySelector("[data-qr]");
   var countElement = document.querySelector("[data-signed-count]");
   var errorElement = document.querySelector("[data-console-error]");
+  var changedElement = document.querySelector("[data-console-changed]");
   var seconds = parseInt(root.dataset.secondsLeft || "60", 10);
   var step = root.dataset.step || "";
+  // The console and the projection of an open half-day expect « ouvert »; a rehearsal
+  // (projection of an upcoming half-day) expects « a_venir ». Any change reloads the page.
+  var expected = root.dataset.expectedStatus || "ouvert";
   var POLL_MS = 3000;
+  var fullscreen = document.querySelector("[data-fullscreen]");
+
+  if (fullscreen && document.documentElement.requestFullscreen) {
+    fullscreen.hidden = false;
+    fullscreen.addEventListener("click", function () {
+      if (document.fullscreenElement) {
+        document.exitFullscreen();
+      } else {
+        document.documentElement.requestFullscreen().catch(function () {});
+      }
+    });
+  }
 
   function formatCode(code) {
     return code.length === 6 ? code.slice(0, 3) + "\u00a0" + code.slice(3) : code;
@@ -54,8 +70,12 @@
   }
 
   function apply(data) {
-    if (data.status !== "ouvert") {
-      window.location.reload();
+    if (data.status !== expected) {
+      // The half-day changed state elsewhere (opened, closed): say so, and let the user
+      // reload, rather than changing the page under them.
+      if (changedElement) {
+        changedElement.hidden = false;
+      }
       return;
     }
     if (codeElement && data.code) {

@@ -257,3 +257,29 @@ def test_exports_are_for_administrators_only(client, recorded):
     assert (
         client.get(reverse("training:attendance_export"), {"telecharger": "csv"}).status_code == 403
     )
+
+
+def test_export_files_are_named_by_session_and_period_not_by_export_date(
+    client, administrator, recorded
+):
+    from django.utils.text import slugify
+
+    session, _slot, _trainer, _people = recorded
+    first, last = session.slots.order_by("date").first().date, session.slots.last().date
+    client.force_login(administrator)
+    url = reverse("training:attendance_export")
+    response = client.get(url, {"telecharger": "csv", "session": session.code})
+    expected = f"emargement-{slugify(session.code)}-{first:%Y-%m-%d}-au-{last:%Y-%m-%d}.csv"
+    assert expected in response["Content-Disposition"]
+    response = client.get(
+        url, {"telecharger": "xlsx", "since": "2026-01-01", "until": "2026-06-30"}
+    )
+    assert (
+        "emargement-toutes-sessions-2026-01-01-au-2026-06-30.xlsx"
+        in (response["Content-Disposition"])
+    )
+    response = client.get(url, {"telecharger": "resume-csv", "since": f"{first:%Y-%m-%d}"})
+    assert (
+        f"heures-toutes-sessions-{first:%Y-%m-%d}-au-{last:%Y-%m-%d}.csv"
+        in (response["Content-Disposition"])
+    )

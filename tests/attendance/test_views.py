@@ -58,7 +58,13 @@ def test_the_attendance_tab_follows_the_session_scope(client, administrator, who
 
 @pytest.mark.parametrize(
     "name",
-    ["attendance_console", "attendance_console_state", "attendance_qr", "attendance_slot_close"],
+    [
+        "attendance_console",
+        "attendance_console_state",
+        "attendance_qr",
+        "attendance_slot_close",
+        "attendance_projection",
+    ],
 )
 def test_console_pages_are_for_the_session_trainers_only(client, opened, name):
     session, slot, trainer, (trainee, *_) = opened

@@ -62,3 +62,34 @@ def test_csv_cells_read_as_french_values():
     lines = "".join(csv_stream(rows)).split("\r\n")
     assert lines[1] == "oui;non;02/03/2026;09:30"
     assert lines[2] == "1,5;3,50;'+33 1 23;"
+
+
+def test_every_xlsx_sheet_has_fitted_columns_a_frozen_header_and_an_autofilter():
+    from openpyxl import load_workbook
+
+    rows = [
+        ["Référence", "Stagiaire", "Date", "Heures"],
+        *[
+            ["S1", "Marie-Christine de La Fontaine-Baudry", datetime.date(2026, 3, 2), Decimal(3)]
+            for _ in range(30)
+        ],
+    ]
+    handle = xlsx_file([("Émargement", rows), ("Vide", [["Seul en-tête"]])])
+    workbook = load_workbook(handle)
+    sheet = workbook["Émargement"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:D31"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCD"}
+    # The long name gets a wide column, the short reference a narrow one, the date fits.
+    assert widths["B"] >= len("Marie-Christine de La Fontaine-Baudry")
+    assert 8 <= widths["A"] < 15
+    assert widths["C"] >= 10
+    assert workbook["Vide"].freeze_panes == "A2"
+    assert workbook["Vide"].auto_filter.ref == "A1:A1"
+
+
+def test_xlsx_column_widths_stay_within_bounds():
+    from core.spreadsheets import XLSX_WIDTH_MAX, XLSX_WIDTH_MIN, xlsx_column_widths
+
+    widths = xlsx_column_widths(["A", "Long"], [["x" * 500, None]])
+    assert widths == [XLSX_WIDTH_MAX, XLSX_WIDTH_MIN]

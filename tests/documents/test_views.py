@@ -254,3 +254,21 @@ def test_the_command_writes_every_document_into_a_folder(finished, light, tmp_pa
 def test_the_command_refuses_an_unknown_session(tmp_path, db):
     with pytest.raises(CommandError):
         call_command("session_documents", "NOPE", "--out", str(tmp_path))
+
+
+def test_the_dashboards_session_card_offers_the_convocation_pdf_next_to_the_ics(client):
+    import re
+
+    from tests.factories import EnrolmentFactory, SessionFactory, UserFactory
+
+    person = UserFactory(role="Stagiaire")
+    session = SessionFactory()
+    EnrolmentFactory(session=session, trainee=person)
+    client.force_login(person)
+    html = client.get(reverse("training:dashboard")).content.decode()
+    card = re.search(r'<section aria-labelledby="h-next-session".*?</section>', html, re.S)[0]
+    assert reverse("training:session_ics", args=[session.pk]) in card
+    pdf = reverse("training:my_document", args=[session.pk, "convocation"])
+    assert pdf in card
+    download = client.get(pdf)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"

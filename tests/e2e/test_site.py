@@ -126,7 +126,8 @@ def test_account_and_footer_pages_are_french_and_pass_axe(page, viewport):
         page.goto(reverse(url_name))
         assert page.get_by_role("heading", level=1).inner_text() == heading
         check_accessibility(page, f"{name}-{viewport}")
-    assert page.get_by_text("non conforme").first.is_visible()
+    # The status the audit grid gives (docs/accessibility-audit.md), not a fixed word.
+    assert page.get_by_text("partiellement conforme").first.is_visible()
     login(page, "lea@exemple.fr", DEFAULT_PASSWORD)
     for name, url_name, heading in private:
         page.goto(reverse(url_name))

@@ -234,3 +234,55 @@ def test_admin_glossary_save_rerenders_the_definition(client, small_course):
     term.refresh_from_db()
     assert "<strong>pénale</strong>" in term.definition_html
     assert "<script" not in term.definition_html
+
+
+# --- The glossary's way back to the lesson (issue 22) -------------------------------------------
+
+
+def _a_lesson():
+    from modules.models import Lesson
+
+    return Lesson.objects.select_related("module").order_by("pk").first()
+
+
+def test_the_glossary_links_back_to_the_lesson_the_reader_came_from(client, course_loaded):
+    from django.utils.html import escape
+
+    from tests.factories import UserFactory
+
+    lesson = _a_lesson()
+    client.force_login(UserFactory(role="Stagiaire"))
+    url = reverse("modules:glossary")
+    html = client.get(url, HTTP_REFERER=f"http://testserver{lesson.get_absolute_url()}")
+    assert f'href="{lesson.get_absolute_url()}"' in html.content.decode()
+    assert escape(lesson.title) in html.content.decode()
+    by_parameter = client.get(url, {"depuis": f"{lesson.module.slug}/{lesson.slug}"})
+    assert f'href="{lesson.get_absolute_url()}"' in by_parameter.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("referer", "depuis"),
+    [
+        ("https://pirate.example/cours/{module}/{lesson}/", ""),
+        ("http://testserver/tableau-de-bord/", ""),
+        ("http://testserver/cours/{module}/inexistante/", ""),
+        ("", "https://pirate.example/"),
+        ("", "//pirate.example/x"),
+        ("", "{module}/../../admin"),
+        ("", "{module}/inexistante"),
+    ],
+)
+def test_the_glossary_gives_no_way_back_to_anything_but_an_existing_lesson(
+    client, course_loaded, referer, depuis
+):
+    from tests.factories import UserFactory
+
+    lesson = _a_lesson()
+    values = {"module": lesson.module.slug, "lesson": lesson.slug}
+    client.force_login(UserFactory(role="Stagiaire"))
+    extra = {"HTTP_REFERER": referer.format(**values)} if referer else {}
+    query = {"depuis": depuis.format(**values)} if depuis else {}
+    response = client.get(reverse("modules:glossary"), query, **extra)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "glossary-back" not in body

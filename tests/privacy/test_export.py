@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from html import unescape
 
 import pytest
 from django.apps import apps
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
+from django.utils.html import escape
 
 from modules.models import LessonProgress
 from tests.factories import UserFactory, attested_session, quiz_with_questions
@@ -139,14 +141,88 @@ def test_the_export_holds_the_users_login_records_and_no_one_elses(trainee):
     assert "quelquun@exemple.fr" not in json.dumps(sections, default=str)
 
 
-def test_the_readable_page_uses_french_labels_choice_labels_and_french_dates(client):
+def _readable(client, person):
+    client.force_login(person)
+    response = client.get(reverse("training:my_data_html"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _rich_trainee():
+    """A trainee with a finished session, a correction, a quiz with a decimal score, a login."""
+    from axes.models import AccessLog
+
+    from quizzes import services as quiz_services
+    from training.attendance import services as attendance_services
+
+    session, trainer, (person,) = attested_session(trainees=1)
+    quiz = quiz_with_questions(spec=(("multiple", (True, True, False)),))
+    attempt = quiz_services.attempt_start(user=person, quiz=quiz)
+    question = quiz.questions.first()
+    first_correct = question.choices.filter(is_correct=True).first()
+    quiz_services.attempt_submit(attempt=attempt, answers={question.pk: [first_correct.pk]})
+    type(attempt).objects.filter(pk=attempt.pk).update(score_percent="62.50")
+    record = AttendanceSignature.objects.filter(trainee=person).first()
+    attendance_services.signature_correct(
+        signature=record, author=trainer, new_status="retard", reason="Arrivée à 9 h 40"
+    )
+    AccessLog.objects.create(
+        username=person.email,
+        ip_address="192.0.2.7",
+        user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        http_accept="text/html",
+        path_info="/comptes/connexion/",
+    )
+    return session, trainer, person
+
+
+def test_the_readable_page_is_a_french_summary_per_category_with_details_folded(client):
     import re
 
-    _session, _trainer, (person,) = attested_session(trainees=1)
-    client.force_login(person)
-    html = client.get(reverse("training:my_data_html")).content.decode()
-    assert "Prénom" in html and "first_name" not in html
-    assert "masqué (secret)" in html and REDACTED not in html
-    assert "Présent" in html  # the signature's status label, not its code
-    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", html)  # no ISO timestamps
-    assert re.search(r"Extraction générée le \d{2}/\d{2}/\d{4} \d{2}:\d{2}", html)
+    session, _trainer, person = _rich_trainee()
+    html = _readable(client, person)
+    for heading in (
+        "Identité",
+        "Sessions",
+        "Signatures d&#x27;émargement",
+        "Résultats aux quiz et lecture",
+        "Documents",
+        "Connexions",
+    ):
+        assert f">{heading}</h2>" in html, heading
+    assert html.count("<details>") >= 5
+    assert "Inscrit ou inscrite à 1 session." in html
+    assert "4 demi-journées enregistrées." in html
+    assert "1 enregistrement corrigé par un formateur" in html
+    assert "192.0.2.7 — Firefox sous Linux" in html
+    assert session.code in html and person.get_full_name() in html
+    assert re.search(r"\d{1,2} \w+ \d{4} à \d{2}:\d{2}", html)  # « 2 décembre 2026 à 06:55 »
+    assert "62,5 %" in html  # the decimal score, with a comma
+
+
+def test_the_readable_page_has_no_raw_values_ids_or_english_labels(client):
+    import re
+
+    _session, _trainer, person = _rich_trainee()
+    html = _readable(client, person)
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    for raw in ("True", "False", "None", "[redacted]", "&lt;p&gt;", "{&#x27;", "#"):
+        assert raw not in text, raw
+    for english in ("User", "Lesson", "Attempt", "HTTP Accept", "Username", "user)"):
+        assert english not in text, english
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO dates
+    assert not re.search(
+        r"\b\d+\.\d+\b", text.replace(person.email, "").replace("192.0.2.7", "")
+    )  # no « 1.00 »
+    assert len(text.split()) < 1500  # concise: the demo's dump was 55,000 words
+
+
+def test_every_section_of_the_export_with_rows_is_summarised_or_counted(client):
+    from training.privacy.summary import covered_keys
+
+    _session, trainer, person = _rich_trainee()
+    for user in (person, trainer):
+        html = _readable(client, user)
+        for section in user_export(user=user)["sections"]:
+            if section["rows"] and section["key"] not in covered_keys():
+                assert escape(section["model"][1:]) in html, section["key"]

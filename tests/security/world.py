@@ -144,6 +144,8 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "training:attendance_console": {"pk": s, "slot_pk": slot},
         "training:attendance_console_state": {"pk": s, "slot_pk": slot},
         "training:attendance_qr": {"pk": s, "slot_pk": slot},
+        "training:attendance_projection": {"pk": s, "slot_pk": slot},
+        "training:attendance_rehearsal_sign": {"slot_pk": slot},
         "training:attendance_status_mark": {"pk": s, "slot_pk": slot},
         "training:attendance_paper": {"pk": s, "slot_pk": slot},
         "training:attendance_slot_close": {"pk": s, "slot_pk": slot},

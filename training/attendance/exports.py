@@ -25,6 +25,43 @@ from training.sessions.models import Enrolment, Slot, TrainingSession
 SIGNED_METHODS = {SignatureMethod.DRAWN, SignatureMethod.TYPED, SignatureMethod.PAPER}
 
 
+def export_filename(
+    kind: str,
+    *,
+    extension: str,
+    session: TrainingSession | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> str:
+    """Name an export by what it holds, not by when it was made:
+    ``emargement-DEMO-TERMINEE-2026-10-27-au-2026-11-03.csv``,
+    ``heures-toutes-sessions-2026-01-01-au-2026-06-30.csv``. A bound the filter leaves open
+    is the first or last half-day the export can hold."""
+    from django.db.models import Max, Min
+    from django.utils.text import slugify
+
+    reference = (slugify(session.code) or f"session-{session.pk}") if session else "toutes-sessions"
+    start, end = since, until
+    if start is None or end is None:
+        slots = Slot.objects.all()
+        if session is not None:
+            slots = slots.filter(session=session)
+        if since is not None:
+            slots = slots.filter(date__gte=since)
+        if until is not None:
+            slots = slots.filter(date__lte=until)
+        bounds = slots.aggregate(first=Min("date"), last=Max("date"))
+        start = start or bounds["first"]
+        end = end or bounds["last"]
+    if start is None or end is None:
+        period = "aucune-demi-journee"
+    elif start == end:
+        period = f"{start:%Y-%m-%d}"
+    else:
+        period = f"{start:%Y-%m-%d}-au-{end:%Y-%m-%d}"
+    return f"{kind}-{reference}-{period}.{extension}"
+
+
 def attendance_header() -> list[str]:
     return [
         _("Session reference"),

@@ -28,7 +28,7 @@ from PIL import Image
 from core.uploads import IMAGE_ERRORS, image_verify
 from training.access import permissions
 from training.accounts.models import User
-from training.attendance.codes import code_is_valid
+from training.attendance.codes import code_is_valid, rehearsal_secret
 from training.attendance.models import (
     AttendanceCorrection,
     AttendanceSignature,
@@ -420,6 +420,52 @@ def signature_record(
     )
     _insert(record, f"signature-{trainee.pk}-{secrets.token_hex(8)}.png", png)
     return record
+
+
+def signature_rehearse(
+    *,
+    slot: Slot,
+    user: User,
+    code: str,
+    image_data: bytes | None = None,
+    typed_name: str = "",
+    certified: bool = False,
+    now: datetime.datetime | None = None,
+) -> str:
+    """Check a test signature made during a rehearsal; record nothing; return its method.
+
+    A rehearsal lets a trainer try the signing with the room's equipment (projector, wifi,
+    phones) before the half-day's own day. What an auditor needs is that a rehearsal can never
+    produce attendance evidence, so:
+
+    - only the session's trainers (or an administrator) may test-sign, never a trainee;
+    - the half-day must still be upcoming: once opened, only real signatures exist;
+    - the code is drawn from a rehearsal secret (``codes.rehearsal_secret``), so a rehearsal
+      code is never accepted by ``signature_record``, and opening the half-day draws a new
+      slot secret anyway;
+    - the signature is checked exactly like a real one (code, drawing or typed name) and then
+      discarded: no ``AttendanceSignature``, no file, no wrong-code record is written.
+    """
+    now = now or timezone.now()
+    session = slot.session
+    _check_runs(user=user, session=session)
+    if session.is_cancelled:
+        raise ValidationError(_("This session is cancelled."), code="cancelled")
+    state = slot_attendance_ensure(slot=slot)
+    if state.status != SlotAttendance.Status.UPCOMING:
+        raise ValidationError(
+            _("This half-day is no longer upcoming: a rehearsal is only possible before it opens."),
+            code="not_upcoming",
+        )
+    if not code_is_valid(secret=rehearsal_secret(secret=state.secret), code=code, now=now):
+        raise ValidationError(
+            _("This code is not the one shown on the rehearsal screen. Type the current code."),
+            code="bad_code",
+        )
+    method, _png, _typed = _evidence(
+        user=user, image_data=image_data, typed_name=typed_name, certified=certified
+    )
+    return method
 
 
 def paper_signature_record(

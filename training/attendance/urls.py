@@ -17,6 +17,11 @@ urlpatterns = [
         name="attendance_console",
     ),
     path(
+        "sessions/<int:pk>/emargement/<int:slot_pk>/projeter/",
+        views.attendance_projection,
+        name="attendance_projection",
+    ),
+    path(
         "sessions/<int:pk>/emargement/<int:slot_pk>/etat.json",
         views.attendance_console_state,
         name="attendance_console_state",
@@ -53,5 +58,10 @@ urlpatterns = [
     ),
     path("emargement/", views.attendance_sign_home, name="attendance_sign_home"),
     path("emargement/<int:slot_pk>/signer/", views.attendance_sign, name="attendance_sign"),
+    path(
+        "emargement/<int:slot_pk>/essai/",
+        views.attendance_rehearsal_sign,
+        name="attendance_rehearsal_sign",
+    ),
     path("emargement/exports/", views.attendance_export, name="attendance_export"),
 ]

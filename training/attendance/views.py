@@ -8,8 +8,6 @@ through their session, so another trainer's session or slot is a 404.
 
 from __future__ import annotations
 
-import datetime
-
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -32,6 +30,7 @@ from training.attendance import services as services
 from training.attendance.exports import (
     attendance_csv_stream,
     attendance_xlsx,
+    export_filename,
     summary_csv_stream,
 )
 from training.attendance.forms import (
@@ -157,10 +156,21 @@ def _console_rows(session: TrainingSession, slot: Slot) -> list[dict]:
     return rows
 
 
-def _sign_url(request, slot: Slot, code: str) -> str:
-    return request.build_absolute_uri(
-        reverse("training:attendance_sign", args=[slot.pk]) + f"?code={code}"
-    )
+def _sign_url(request, slot: Slot, code: str, *, rehearsal: bool = False) -> str:
+    name = "training:attendance_rehearsal_sign" if rehearsal else "training:attendance_sign"
+    return request.build_absolute_uri(reverse(name, args=[slot.pk]) + f"?code={code}")
+
+
+def _projected_code(state) -> tuple[str | None, bool]:
+    """Return (code, rehearsal): the signing code of an open half-day, the rehearsal code of
+    an upcoming one, nothing for a closed one."""
+    if state.is_open:
+        return codes.code_current(secret=state.secret), False
+    if state.status == state.Status.UPCOMING:
+        if state.pk is None:  # never used yet: keep its secret, or the code would change
+            state = services.slot_attendance_ensure(slot=state.slot)
+        return codes.code_current(secret=codes.rehearsal_secret(secret=state.secret)), True
+    return None, False
 
 
 @never_cache
@@ -197,6 +207,45 @@ def attendance_console(request, pk: int, slot_pk: int):
 
 @never_cache
 @role_required(permissions.can_run_sessions)
+def attendance_projection(request, pk: int, slot_pk: int):
+    """What the projector shows: the code, the QR code and the live count, full screen, with
+    no menu and no per-trainee control. Before the half-day opens, the same screen is a
+    rehearsal (its code only serves the trainers' test signatures, which record nothing)."""
+    session, slot = _managed_slot(request, pk, slot_pk)
+    state = attendance.slot_states(slots=[slot])[slot.pk]
+    code, rehearsal = _projected_code(state)
+    if code is None or (rehearsal and session.is_cancelled):
+        messages.info(request, _("This half-day is closed: there is nothing to project."))
+        return redirect("training:attendance_session", pk=session.pk)
+    rows = _console_rows(session, slot)
+    context = {
+        "session": session,
+        "slot": slot,
+        "state": state,
+        "rehearsal": rehearsal,
+        "code": code,
+        "step": codes.code_step(),
+        "seconds_left": codes.code_seconds_left(),
+        "total": len(rows),
+        "signed_count": sum(
+            1
+            for row in rows
+            if row["record"] and row["record"].current_status in AttendanceSignature.ATTENDED
+        ),
+        "sign_path": reverse(
+            "training:attendance_rehearsal_sign" if rehearsal else "training:attendance_sign_home",
+            **({"args": [slot.pk]} if rehearsal else {}),
+        ),
+        "back_url": reverse(
+            "training:attendance_session" if rehearsal else "training:attendance_console",
+            args=[session.pk] if rehearsal else [session.pk, slot.pk],
+        ),
+    }
+    return render(request, "training/attendance_projection.html", context)
+
+
+@never_cache
+@role_required(permissions.can_run_sessions)
 def attendance_console_state(request, pk: int, slot_pk: int):
     """The console's live data (polled every few seconds): code, QR address, who signed."""
     session, slot = _managed_slot(request, pk, slot_pk)
@@ -224,9 +273,11 @@ def attendance_console_state(request, pk: int, slot_pk: int):
         "total": len(rows),
         "trainees": rows,
     }
-    if state.is_open:
+    code, rehearsal = _projected_code(state)
+    if code is not None:
         data.update(
-            code=codes.code_current(secret=state.secret),
+            code=code,
+            rehearsal=rehearsal,
             step=step,
             seconds_left=codes.code_seconds_left(),
             qr=reverse("training:attendance_qr", args=[session.pk, slot.pk]) + f"?pas={step}",
@@ -237,16 +288,19 @@ def attendance_console_state(request, pk: int, slot_pk: int):
 @never_cache
 @role_required(permissions.can_run_sessions)
 def attendance_qr(request, pk: int, slot_pk: int):
-    """The QR code of the signing address with the current code (an SVG image)."""
+    """The QR code of the signing address with the current code (an SVG image); for an
+    upcoming half-day, the rehearsal's test-signing address with the rehearsal code."""
     _session, slot = _managed_slot(request, pk, slot_pk)
     state = attendance.slot_states(slots=[slot])[slot.pk]
-    if not state.is_open:
+    code, rehearsal = _projected_code(state)
+    if code is None:
         raise Http404
-    code = codes.code_current(secret=state.secret)
     response = HttpResponse(
-        codes.qr_svg(url=_sign_url(request, slot, code)), content_type="image/svg+xml"
+        codes.qr_svg(url=_sign_url(request, slot, code, rehearsal=rehearsal)),
+        content_type="image/svg+xml",
     )
-    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    # segno's SVG has no style attribute or element: nothing inline to allow.
+    response["Content-Security-Policy"] = "default-src 'none'"
     return response
 
 
@@ -481,6 +535,47 @@ def attendance_sign(request, slot_pk: int):
     return render(request, "training/attendance_sign.html", context, status=status)
 
 
+@never_cache
+@role_required(permissions.can_run_sessions)
+def attendance_rehearsal_sign(request, slot_pk: int):
+    """A trainer's test signature during a rehearsal: checked like a real one, never kept."""
+    slot = get_object_or_404(
+        Slot.objects.filter(session__in=TrainingSession.objects.managed_by(request.user))
+        .select_related("session")
+        .prefetch_related("modules"),
+        pk=slot_pk,
+    )
+    state = attendance.slot_states(slots=[slot])[slot.pk]
+    form = SignForm(request.POST or None, initial={"code": request.GET.get("code", "")[:12]})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.signature_rehearse(
+                    slot=slot,
+                    user=request.user,
+                    code=form.cleaned_data["code"],
+                    image_data=_decode_signature(form),
+                    typed_name=form.cleaned_data["typed_name"],
+                    certified=form.cleaned_data["certified"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Rehearsal: this signature would have been accepted. Nothing was "
+                        "recorded; on the day, open the half-day for the real signatures."
+                    ),
+                )
+                return redirect("training:attendance_rehearsal_sign", slot_pk=slot.pk)
+        status = 400
+    context = {"session": slot.session, "slot": slot, "state": state, "form": form}
+    return render(request, "training/attendance_rehearsal_sign.html", context, status=status)
+
+
 # --- Exports (administrators) -----------------------------------------------------------------
 
 
@@ -495,20 +590,23 @@ def attendance_export(request):
             "since": form.cleaned_data["since"],
             "until": form.cleaned_data["until"],
         }
-        stamp = datetime.date.today().strftime("%Y%m%d")
         if download == "csv":
             return download_response(
                 attendance_csv_stream(**filters),
-                filename=f"emargement-{stamp}.csv",
+                filename=export_filename("emargement", extension="csv", **filters),
                 content_type=CSV,
             )
         if download == "resume-csv":
             return download_response(
-                summary_csv_stream(**filters), filename=f"heures-{stamp}.csv", content_type=CSV
+                summary_csv_stream(**filters),
+                filename=export_filename("heures", extension="csv", **filters),
+                content_type=CSV,
             )
         if download == "xlsx":
             return download_response(
-                attendance_xlsx(**filters), filename=f"emargement-{stamp}.xlsx", content_type=XLSX
+                attendance_xlsx(**filters),
+                filename=export_filename("emargement", extension="xlsx", **filters),
+                content_type=XLSX,
             )
         return HttpResponse(_("Unknown export format."), status=400)
     status = 400 if download else 200

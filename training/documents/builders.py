@@ -63,7 +63,12 @@ def _qr(url: str) -> str:
     # segno writes the SVG from the QR matrix; the address itself is not in the markup.
     return mark_safe(  # noqa: S308
         qr.svg_inline(
-            scale=1, border=0, omitsize=True, svgclass="qr", title=_("QR code of the address")
+            scale=1,
+            border=0,
+            omitsize=True,
+            svgclass="qr",
+            # The text alternative of the image in the tagged PDF (segno escapes it).
+            title=_("QR code of the address %(url)s") % {"url": url},
         )
     )
 
@@ -93,6 +98,7 @@ def _personal(data, trainee) -> dict:
         "trainee": trainee,
         "employer": trainee.organisation,
         "planned_hours_text": hours_text(data.planned_hours),
+        "planned_hours_count": int(data.planned_hours),
         "signatory": organisation.get("representative") or organisation.get("director", ""),
         "issue_place": issue_place(organisation.get("address", "")),
         "retention_years": settings.RETENTION_EVIDENCE_YEARS,

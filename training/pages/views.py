@@ -6,6 +6,7 @@ from django.shortcuts import render
 from modules import selectors as course_selectors
 from training.access import permissions
 from training.access.mixins import role_required
+from training.pages.accessibility import audit_load
 
 
 def home(request):
@@ -43,4 +44,6 @@ def privacy(request):
 
 
 def accessibility(request):
-    return render(request, "training/accessibility.html")
+    """The accessibility statement: status, rate, sample and remaining non-conformities, all
+    computed from the audit grid (docs/accessibility-audit.md)."""
+    return render(request, "training/accessibility.html", {"audit": audit_load()})

@@ -13,19 +13,14 @@ from __future__ import annotations
 import datetime
 import decimal
 import hashlib
-import re
 import uuid
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import formats, timezone
-from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils import timezone
 
 REDACTED = "[redacted]"
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?)?$")
 SECRET_WORDS = ("password", "token", "secret", "session_key", "session_hash", "post_data")
 
 
@@ -177,112 +172,3 @@ def _login_record_sections(user) -> list[dict]:
             }
         )
     return sections
-
-
-def _datetime_text(value: str) -> str | None:
-    """French text of an ISO date or date-time string from the export, or None."""
-    if not isinstance(value, str) or not ISO_DATE.match(value):
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if len(value) == 10:
-        return formats.date_format(moment.date(), "SHORT_DATE_FORMAT")
-    if timezone.is_aware(moment):
-        moment = timezone.localtime(moment)
-    return formats.date_format(moment, "d/m/Y H:i:s")
-
-
-def _text(value, field=None) -> str:
-    if value is None or value == "":
-        return "—"
-    if value == REDACTED:
-        return gettext("hidden (secret)")
-    if field is not None and getattr(field, "flatchoices", None):
-        labels = {str(key): label for key, label in field.flatchoices}
-        if str(value) in labels:
-            return str(labels[str(value)])
-    if isinstance(value, dict):
-        if "label" in value:
-            return f"{value['label']} (#{value['id']})"
-        if "sha256" in value:
-            return f"{value['name']} (SHA-256 {value['sha256'] or '?'})"
-        return json_text(value)
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or "—"
-    if value is True:
-        return gettext("yes")
-    if value is False:
-        return gettext("no")
-    return _datetime_text(value) or str(value)
-
-
-def json_text(value) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _field(model, name):
-    if model is None:
-        return None
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-
-
-def _label(model, name: str) -> str:
-    field = _field(model, name)
-    verbose = getattr(field, "verbose_name", None)
-    return capfirst(str(verbose)) if verbose else name
-
-
-def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
-
-
-def _display_row(row: dict, model=None) -> dict:
-    children = []
-    for name, rows in row.get("_children", {}).items():
-        child_model = _model(name)
-        children.append(
-            {
-                "model": capfirst(str(child_model._meta.verbose_name_plural))
-                if child_model
-                else name,
-                "rows": [_display_row(child, child_model) for child in rows],
-            }
-        )
-    return {
-        "fields": [
-            (_label(model, name), _text(value, _field(model, name)))
-            for name, value in row.items()
-            if name != "_children"
-        ],
-        "children": children,
-    }
-
-
-def export_display(export: dict) -> dict:
-    """Return the export as (label, text) pairs for the readable page, in French."""
-    User = get_user_model()
-    sections = []
-    for section in export["sections"]:
-        if section["rows"]:
-            model = _model(section["key"].rsplit(".", 1)[0])
-            rows = [_display_row(row, model) for row in section["rows"]]
-            sections.append({**section, "rows": rows})
-    return {
-        "generated_at": _datetime_text(export["generated_at"]) or export["generated_at"],
-        "profile": [
-            (_label(User, name), _text(value, _field(User, name)))
-            for name, value in export["user"].items()
-        ],
-        "sections": sections,
-        "empty": [section for section in export["sections"] if not section["rows"]],
-    }

@@ -19,9 +19,10 @@ from core.spreadsheets import csv_stream
 from training.access import permissions
 from training.access.mixins import role_required
 from training.privacy import selectors, services
-from training.privacy.export import export_display, user_export
+from training.privacy.export import user_export
 from training.privacy.forms import AuditFilterForm, ErasureDecisionForm
 from training.privacy.models import ErasureRequest
+from training.privacy.summary import my_data_summary
 
 
 @login_required
@@ -50,11 +51,15 @@ def my_data_json(request):
 
 @login_required
 def my_data_html(request):
-    """The same data as the JSON download, as a readable page."""
+    """The same data as the JSON download, summarised per category in French."""
+    export = user_export(user=request.user)
     return render(
         request,
         "training/privacy_export.html",
-        {"export": export_display(user_export(user=request.user))},
+        {
+            "summary": my_data_summary(user=request.user, export=export),
+            "generated_at": timezone.localtime(),
+        },
     )
 
 

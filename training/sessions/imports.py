@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from training.accounts.models import User
 from training.sessions.emails import convocations_send, invitations_send
@@ -174,9 +175,12 @@ def trainee_rows_parse(text: str) -> ParsedImport:
             break
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
             result.errors.append(
-                _(
+                ngettext(
+                    "Line %(line)d: %(count)d values for %(expected)d column "
+                    "(is there a separator inside a value?).",
                     "Line %(line)d: %(count)d values for %(expected)d columns "
-                    "(is there a separator inside a value?)."
+                    "(is there a separator inside a value?).",
+                    len(header),
                 )
                 % {"line": line, "count": len(values), "expected": len(header)}
             )

@@ -182,6 +182,7 @@ def month_calendar(*, user, year: int, month: int, sessions: QuerySet | None = N
     return {
         "first": first,
         "weeks": weeks,
+        "has_slots": bool(by_day),
         "previous": previous,
         "next": following,
         "today": timezone.localdate(),

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from modules.models import Resource
 from training.access import roles
@@ -375,13 +376,18 @@ def check_room(*, session: TrainingSession, adding: int) -> None:
     enrolled = session.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
     if enrolled + adding > session.capacity:
         if adding == 1:
-            message = _("The session is full (%(capacity)d places).") % {
-                "capacity": session.capacity
-            }
+            message = ngettext(
+                "The session is full (%(capacity)d place).",
+                "The session is full (%(capacity)d places).",
+                session.capacity,
+            ) % {"capacity": session.capacity}
         else:
-            message = _(
+            message = ngettext(
+                "This would bring the session to %(total)d trainee, above its capacity "
+                "of %(capacity)d.",
                 "This would bring the session to %(total)d trainees, above its capacity "
-                "of %(capacity)d."
+                "of %(capacity)d.",
+                enrolled + adding,
             ) % {"total": enrolled + adding, "capacity": session.capacity}
         raise ValidationError(message, code="capacity")
 

@@ -84,10 +84,20 @@ def login_records(*, now: datetime.datetime | None = None) -> list[tuple[str, ob
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     cutoff = _months_before(now or timezone.now(), settings.RETENTION_LOGIN_RECORDS_MONTHS)
+    from training.background.models import EmailDelivery, TaskFailure
+
     return [
         ("login_failures", AccessAttempt.objects.filter(attempt_time__lt=cutoff)),
         ("login_failure_logs", AccessFailureLog.objects.filter(attempt_time__lt=cutoff)),
         ("login_logs", AccessLog.objects.filter(attempt_time__lt=cutoff)),
+        # Who was sent which email, and the errors of background work: the same period.
+        (
+            "email_deliveries",
+            EmailDelivery.objects.filter(created_at__lt=cutoff).exclude(
+                status__in=[EmailDelivery.Status.QUEUED, EmailDelivery.Status.SENDING]
+            ),
+        ),
+        ("failed_tasks", TaskFailure.objects.filter(failed_at__lt=cutoff)),
     ]
 
 

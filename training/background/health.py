@@ -93,7 +93,7 @@ def queue_health(*, now: datetime.datetime | None = None) -> QueueHealth:
     waited = (now - since).total_seconds() if since is not None else None
     problem = ""
     if waited is not None and waited > stuck_after.total_seconds():
-        problem = f"the oldest ready task has waited {int(waited // 60)} min" + (
+        problem = f"the oldest ready task has waited {round(waited / 60)} min" + (
             "" if workers else "; no worker heartbeat"
         )
     return QueueHealth(

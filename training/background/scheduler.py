@@ -66,7 +66,7 @@ def scheduler_tick(
 ) -> list[str]:
     """One pass of the scheduler; returns the names of the periodic jobs it enqueued."""
     now = now or timezone.now()
-    heartbeat_record(name=worker, backend=settings.TASKS_BACKEND, started_at=started_at)
+    heartbeat_record(name=worker, backend=settings.TASKS_BACKEND, started_at=started_at, now=now)
     for path in settings.TASKS_RECOVERY:
         try:
             count = import_string(path)(now=now)

@@ -235,9 +235,11 @@ def delivery_requeue(*, delivery: EmailDelivery) -> EmailDelivery:
 # --- Workers and periodic runs ----------------------------------------------------------------
 
 
-def heartbeat_record(*, name: str, backend: str, started_at: datetime.datetime) -> None:
+def heartbeat_record(
+    *, name: str, backend: str, started_at: datetime.datetime, now: datetime.datetime | None = None
+) -> None:
     """Note that the worker ``name`` is alive."""
-    now = timezone.now()
+    now = now or timezone.now()
     updated = WorkerHeartbeat.objects.filter(name=name).update(seen_at=now, backend=backend)
     if not updated:
         try:

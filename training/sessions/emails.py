@@ -9,6 +9,7 @@ queued during an outage carries the session's data of the moment it leaves.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -156,6 +157,34 @@ def cancellation_notices_queue(
     return ids
 
 
+def emails_schedule(
+    *,
+    kind: str,
+    recipient_ids: Sequence[int],
+    send_at: datetime.datetime,
+    session: TrainingSession | None = None,
+    params: dict | None = None,
+) -> list[int]:
+    """Queue emails to leave at ``send_at`` (the task framework's ``run_after``): the way to
+    schedule a future send, e.g. a satisfaction survey the day after a session. A reminder's
+    ``params`` name its template (``{"template": "training/email/NAME"}``: NAME_subject.txt,
+    NAME.txt and NAME.html are rendered with the session and the trainee)."""
+    ids = deliveries_create(
+        kind=kind,
+        recipient_ids=recipient_ids,
+        session_id=session.pk if session is not None else None,
+        params=params,
+    )
+    EmailDelivery.objects.filter(pk__in=ids).update(next_attempt_at=send_at)
+    if ids:
+        from training.sessions.tasks import emails_enqueue
+
+        transaction.on_commit(
+            lambda: emails_enqueue(delivery_ids=ids, run_after=send_at), robust=True
+        )
+    return ids
+
+
 @transaction.atomic
 def convocation_resend(*, enrolment: Enrolment) -> list[int]:
     """« Renvoyer »: queue one trainee's convocation again."""
@@ -225,6 +254,21 @@ class DeliveryMessages:
             _ics, base = self._session(delivery.session_id)
             context = {**base, "reason": delivery.params.get("reason", ""), "trainee": user}
             subject, text, html = _render_email("session_cancelled", context)
+            message = EmailMultiAlternatives(
+                subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]
+            )
+            message.attach_alternative(html, "text/html")
+            return message
+        if delivery.kind == Kind.REMINDER:
+            template = delivery.params.get("template", "")
+            if not template.startswith("training/email/"):
+                raise ValueError(f"A reminder needs a template under training/email/: {template!r}")
+            context = {"trainee": user, "ORGANISATION": settings.ORGANISATION}
+            if delivery.session_id:
+                context.update(self._session(delivery.session_id)[1])
+                context["trainee"] = user
+            name = template.removeprefix("training/email/")
+            subject, text, html = _render_email(name, context)
             message = EmailMultiAlternatives(
                 subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]
             )

@@ -33,10 +33,12 @@ def _retry(delivery_id: int, run_after) -> None:
     emails_send.using(run_after=run_after).enqueue([delivery_id])
 
 
-def emails_enqueue(*, delivery_ids: list[int]) -> None:
-    """Hand queued deliveries to the worker (called once their rows are committed)."""
+def emails_enqueue(*, delivery_ids: list[int], run_after=None) -> None:
+    """Hand queued deliveries to the worker (called once their rows are committed); with
+    ``run_after``, not before that time."""
+    task_ = emails_send.using(run_after=run_after) if run_after is not None else emails_send
     for chunk in ids_chunks(delivery_ids, BATCH):
-        emails_send.enqueue(chunk)
+        task_.enqueue(chunk)
 
 
 def emails_requeue_lost(*, now=None) -> int:

@@ -44,13 +44,19 @@ def run_tasks(settings, monkeypatch):
     def run() -> int:
         if settings.TASKS_BACKEND == "rq":
             import django_rq
-            from django_tasks_rq.backend import Job
             from rq.worker import SimpleWorker
 
+            from django_tasks_rq.backend import Job
+
+            queue = django_rq.get_queue("default")
+
+            def finished() -> int:
+                return queue.finished_job_registry.count + queue.failed_job_registry.count
+
+            before = finished()
             worker = django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker)
-            before = worker.successful_job_count + worker.failed_job_count
             worker.work(burst=True, with_scheduler=True)
-            return worker.successful_job_count + worker.failed_job_count - before
+            return finished() - before
         from django_tasks_db.management.commands import db_worker
 
         monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)

@@ -55,14 +55,14 @@ def _ready_rq(now: datetime.datetime) -> tuple[int, datetime.datetime | None]:
     queue = django_rq.get_queue("default")
     count = queue.count
     oldest = None
-    first = queue.get_job_ids(0, 0)
+    first = queue.get_job_ids(0, 1)
     if first:
         job = queue.fetch_job(first[0])
         if job is not None and job.enqueued_at is not None:
             oldest = job.enqueued_at.replace(tzinfo=datetime.UTC)
     # Deferred jobs that are due but were not moved to the queue (no scheduler running).
     registry = ScheduledJobRegistry(queue=queue)
-    due = registry.get_job_ids(0, now.timestamp())
+    due = registry.get_jobs_to_schedule(int(now.timestamp()))
     for job_id in due[:1]:
         scheduled = registry.get_scheduled_time(job_id)
         if scheduled is not None:

@@ -18,6 +18,8 @@ import datetime
 import logging
 import smtplib
 import socket
+import sys
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -61,12 +63,16 @@ def on_task_finished(sender, task_result, **kwargs) -> None:
 
     if task_result.status != TaskResultStatus.FAILED:
         return
-    error = task_result.errors[-1].traceback if task_result.errors else "?"
+    error = task_result.errors[-1].traceback if task_result.errors else ""
+    if not error and sys.exc_info()[0] is not None:
+        # RQ calls its failure callback before it stores the job's result: the exception is
+        # the one being handled right now.
+        error = "".join(traceback.format_exception(*sys.exc_info()))
     try:
         failure_record(
             task=task_result.task.module_path,
             description=", ".join(repr(a) for a in task_result.args)[:300],
-            error=error[-4000:],
+            error=(error or "?")[-4000:],
             attempts=max(1, task_result.attempts),
             task_id=task_result.id,
         )

@@ -33,8 +33,8 @@ setup: system-run venv messages
 	$(PY) manage.py seed_demo
 
 run: setup
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with the task worker (Ctrl+C stops both)"
+	$(PY) scripts/run_dev.py $(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .

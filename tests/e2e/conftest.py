@@ -121,3 +121,46 @@ def nav(page, name):
     _open_menu(page)
     page.locator("#nav-main").get_by_role("link", name=name, exact=True).click()
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def task_worker(live_server):
+    """Start django-tasks-db's worker in a thread of this process (``start()``), sharing the
+    test's in-memory SQLite connection as the live server does, and stop it at the end."""
+    import threading
+
+    from django.db import connections
+
+    shared = connections["default"]
+    state = {}
+
+    def run():
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        connections["default"] = shared
+        worker = Worker(
+            queue_names=["default"],
+            interval=0.2,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="e2e-worker",
+            excluded_queue_names=[],
+        )
+        state["worker"] = worker
+        worker.run()
+
+    def start():
+        shared.inc_thread_sharing()
+        thread = threading.Thread(target=run, daemon=True)
+        state["thread"] = thread
+        thread.start()
+
+    yield start
+    if "thread" in state:
+        while "worker" not in state:
+            pass
+        state["worker"].running = False
+        state["thread"].join(timeout=60)
+        shared.dec_thread_sharing()

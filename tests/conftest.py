@@ -44,9 +44,8 @@ def run_tasks(settings, monkeypatch):
     def run() -> int:
         if settings.TASKS_BACKEND == "rq":
             import django_rq
-            from rq.worker import SimpleWorker
-
             from django_tasks_rq.backend import Job
+            from rq.worker import SimpleWorker
 
             queue = django_rq.get_queue("default")
 

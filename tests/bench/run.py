@@ -765,9 +765,9 @@ def phase_import(args) -> dict:
 
     from modules.models import Course
     from training.access import roles
-    from training.models import Enrolment, User
-    from training.sessions.imports import trainee_csv_parse
     from training.background.models import EmailDelivery
+    from training.models import User
+    from training.sessions.imports import trainee_csv_parse
     from training.sessions.services import enrolment_import_csv, session_create
     from training.sessions.tasks import emails_send
 

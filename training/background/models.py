@@ -34,6 +34,7 @@ class EmailDelivery(models.Model):
         CONVOCATION = "convocation", _("Convocation")
         CANCELLATION = "cancellation", _("Cancellation notice")
         REMINDER = "reminder", _("Reminder")
+        PASSWORD_RESET = "password_reset", _("Password reset")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

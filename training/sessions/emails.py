@@ -76,6 +76,25 @@ def invitation_message(*, user: User) -> EmailMultiAlternatives:
     return message
 
 
+def password_reset_message(*, user: User, protocol: str, domain: str) -> EmailMultiAlternatives:
+    """Django's password reset email (its templates), with a token made now."""
+    context = {
+        "email": user.email,
+        "domain": domain,
+        "site_name": domain,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": protocol,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("registration/password_reset_subject.txt", context)
+        body = render_to_string("registration/password_reset_email.html", context)
+    return EmailMultiAlternatives(
+        " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email]
+    )
+
+
 def _session_email_context(session: TrainingSession) -> dict:
     slots = list(session.slots.all())
     days = []
@@ -152,6 +171,17 @@ def cancellation_notices_queue(
         recipient_ids=trainee_ids,
         session_id=session.pk,
         params={"reason": reason},
+    )
+    _enqueue_after_commit(ids)
+    return ids
+
+
+def password_reset_queue(*, user_id: int, protocol: str, domain: str) -> list[int]:
+    """Queue a password reset email (Django's form asked for it; the worker sends it)."""
+    ids = deliveries_create(
+        kind=EmailDelivery.Kind.PASSWORD_RESET,
+        recipient_ids=[user_id],
+        params={"protocol": protocol, "domain": domain},
     )
     _enqueue_after_commit(ids)
     return ids
@@ -259,6 +289,8 @@ class DeliveryMessages:
             )
             message.attach_alternative(html, "text/html")
             return message
+        if delivery.kind == Kind.PASSWORD_RESET:
+            return password_reset_message(user=user, **delivery.params)
         if delivery.kind == Kind.REMINDER:
             template = delivery.params.get("template", "")
             if not template.startswith("training/email/"):

@@ -58,3 +58,61 @@ def test_the_bundle_page_shows_progress_then_the_zip_and_a_second_click_joins(pa
     assert archive.testzip() is None and len(archive.namelist()) == total
     assert download.value.suggested_filename == f"{session.code.lower()}-tout.zip"
     assert DBTaskResult.objects.filter(task_path__endswith="bundle_build").count() == 1
+
+
+def test_email_states_on_the_trainees_tab_and_failures_for_the_administrators(page):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import EnrolmentFactory, SessionFactory, UserFactory
+    from training.background.models import EmailDelivery, TaskFailure
+
+    trainer = UserFactory(role="Formateur")
+    admin = UserFactory(role="Administrateur")
+    session = SessionFactory(trainers=[trainer])
+    sent, waiting, failed = (EnrolmentFactory(session=session) for _ in range(3))
+    now = timezone.now()
+    EmailDelivery.objects.create(
+        kind="convocation",
+        session=session,
+        recipient=sent.trainee,
+        status="sent",
+        attempts=1,
+        sent_at=now,
+    )
+    EmailDelivery.objects.create(
+        kind="convocation",
+        session=session,
+        recipient=waiting.trainee,
+        status="queued",
+        attempts=2,
+        next_attempt_at=now + datetime.timedelta(minutes=15),
+        reason="le serveur de courriel est injoignable (ConnectionRefusedError: [Errno 111] Connection refused)",
+    )
+    EmailDelivery.objects.create(
+        kind="convocation",
+        session=session,
+        recipient=failed.trainee,
+        status="failed",
+        attempts=6,
+        reason="le serveur de courriel a refusé l’adresse (SMTPRecipientsRefused)",
+    )
+    TaskFailure.objects.create(
+        task="training.documents.tasks.bundle_build",
+        description=f"tout — {session.code}",
+        error="RefusedURL: refused URL: file:///etc/passwd",
+        attempts=3,
+    )
+    login(page, trainer.email, DEFAULT_PASSWORD)
+    page.goto(f"/sessions/{session.pk}/stagiaires/")
+    assert page.get_by_text("2 tentatives échouées, nouvel essai à").count() == 1
+    assert page.get_by_text("Échec", exact=True).count() == 1
+    check_accessibility(page, "session-trainees-email-states")
+    page.context.clear_cookies()
+    login(page, admin.email, DEFAULT_PASSWORD)
+    page.get_by_role("link", name="Travaux en arrière-plan").click()
+    page.get_by_role("heading", name="Tâches en échec après leurs nouvelles tentatives").wait_for()
+    assert "refused URL" in page.content()
+    assert failed.trainee.email in page.content()
+    check_accessibility(page, "task-failures")

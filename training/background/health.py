@@ -31,6 +31,10 @@ class QueueHealth:
     failures_24h: int = 0
     problem: str = ""  # empty when ok
 
+    @property
+    def oldest_ready_minutes(self) -> int:
+        return round((self.oldest_ready_seconds or 0) / 60)
+
     def as_dict(self) -> dict:
         return asdict(self)
 

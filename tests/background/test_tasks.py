@@ -243,4 +243,4 @@ def test_an_unused_account_gets_no_invitation_once_it_is_in_use(
         emails.invitations_queue(user_ids=[user.pk])
     run_tasks()
     assert mail.outbox == []
-    assert EmailDelivery.objects.get().status == "failed"
+    assert EmailDelivery.objects.get().status == "cancelled"

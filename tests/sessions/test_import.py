@@ -283,7 +283,7 @@ def test_the_worker_does_not_send_a_convocation_no_longer_wanted(
     removed.refresh_from_db()
     assert removed.convocation_sent_at is None
     skipped = EmailDelivery.objects.get(recipient=removed.trainee)
-    assert skipped.status == "failed" and "n’est plus nécessaire" in skipped.reason.replace(
+    assert skipped.status == "cancelled" and "n’est plus nécessaire" in skipped.reason.replace(
         "'", "’"
     )
 

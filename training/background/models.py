@@ -41,6 +41,8 @@ class EmailDelivery(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # No longer wanted when its turn came (trainee removed, account already in use).
+        CANCELLED = "cancelled", _("Not sent")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(

@@ -22,6 +22,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -126,6 +127,10 @@ class SendOutcome:
     retry_in: int | None = None
 
 
+def _message_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
 def _reason(exc: BaseException) -> str:
     """A short French reason for the trainer, then the technical detail."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -172,9 +177,7 @@ def delivery_send(
     try:
         message = build(delivery)
         if message is not None:
-            message.extra_headers["Message-ID"] = (
-                f"<{delivery.message_id}@{settings.SITE_URL.split('//')[-1].split('/')[0].split(':')[0] or 'localhost'}>"
-            )
+            message.extra_headers["Message-ID"] = f"<{delivery.message_id}@{_message_domain()}>"
             with get_connection(fail_silently=False) as connection:
                 connection.send_messages([message])
     except Exception as exc:  # noqa: BLE001 - any failure is recorded on the delivery
@@ -183,7 +186,7 @@ def delivery_send(
     if message is None:
         with translation.override(settings.LANGUAGE_CODE):
             reason = _("no longer needed (the trainee was removed or the session cancelled)")
-        EmailDelivery.objects.filter(pk=delivery.pk).update(status=Status.FAILED, reason=reason)
+        EmailDelivery.objects.filter(pk=delivery.pk).update(status=Status.CANCELLED, reason=reason)
         return SendOutcome(delivery.pk, "skipped")
     EmailDelivery.objects.filter(pk=delivery.pk).update(status=Status.SENT, sent_at=now, reason="")
     delivery.status, delivery.sent_at = Status.SENT, now
@@ -225,17 +228,6 @@ def deliveries_recover(*, now: datetime.datetime | None = None) -> int:
         status=Status.SENDING, attempt_started_at__lt=now - SENDING_STALE
     )
     return stale.update(status=Status.FAILED, reason=reason)
-
-
-def delivery_requeue(*, delivery: EmailDelivery) -> EmailDelivery:
-    """Queue again an email whose sending failed (the « renvoyer » of a failed delivery)."""
-    fresh = EmailDelivery.objects.create(
-        kind=delivery.kind,
-        recipient_id=delivery.recipient_id,
-        session_id=delivery.session_id,
-        params=delivery.params,
-    )
-    return fresh
 
 
 # --- Workers and periodic runs ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -123,22 +124,27 @@ def nav(page, name):
     page.wait_for_load_state("networkidle")
 
 
-@pytest.fixture
-def task_worker(live_server):
-    """Start django-tasks-db's worker in a thread of this process (``start()``), sharing the
-    test's in-memory SQLite connection as the live server does, and stop it at the end."""
-    import threading
+class _ThreadWorker:
+    """django-tasks-db's worker in a thread of this process, on the live server's own
+    connection to the in-memory SQLite database (two connections to a shared-cache memory
+    database lock each other's tables)."""
 
-    from django.db import connections
+    def __init__(self, connection):
+        self.connection = connection
+        self.thread = None
+        self.worker = None
 
-    shared = connections["default"]
-    state = {}
+    def _run(self):
+        from django.db import connections
 
-    def run():
+        connections["default"] = self.connection
+        self.worker.run()
+
+    def __call__(self):
+        """Start the worker (the tests call ``task_worker()``)."""
         from django_tasks_db.management.commands.db_worker import Worker
 
-        connections["default"] = shared
-        worker = Worker(
+        self.worker = Worker(
             queue_names=["default"],
             interval=0.2,
             batch=False,
@@ -148,19 +154,25 @@ def task_worker(live_server):
             worker_id="e2e-worker",
             excluded_queue_names=[],
         )
-        state["worker"] = worker
-        worker.run()
+        self.connection.inc_thread_sharing()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
 
-    def start():
-        shared.inc_thread_sharing()
-        thread = threading.Thread(target=run, daemon=True)
-        state["thread"] = thread
-        thread.start()
+    def stop(self):
+        """Stop it (before the test body reads the database on its own connection)."""
+        if self.thread is not None:
+            self.worker.running = False
+            self.thread.join(timeout=60)
+            self.connection.dec_thread_sharing()
+            self.thread = None
 
-    yield start
-    if "thread" in state:
-        while "worker" not in state:
-            pass
-        state["worker"].running = False
-        state["thread"].join(timeout=60)
-        shared.dec_thread_sharing()
+
+@pytest.fixture
+def task_worker(live_server):
+    from django.db import connections
+
+    worker = _ThreadWorker(
+        live_server.thread.connections_override.get("default", connections["default"])
+    )
+    yield worker
+    worker.stop()

@@ -53,6 +53,7 @@ def test_the_bundle_page_shows_progress_then_the_zip_and_a_second_click_joins(pa
     check_accessibility(page, "bundle-ready")
     with page.expect_download() as download:
         link.click()
+    task_worker.stop()
     data = download.value.path().read_bytes()
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert archive.testzip() is None and len(archive.namelist()) == total

@@ -81,6 +81,7 @@ def test_trainer_creates_a_session_imports_trainees_and_a_trainee_sees_it(
     while sum("Convocation" in m.subject for m in mail.outbox) < 3 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert sum("Convocation" in m.subject for m in mail.outbox) == 3
+    task_worker.stop()
     page.reload()
     assert page.get_by_text("Envoyée", exact=True).count() == 3
     check_accessibility(page, "session-trainees-sent")

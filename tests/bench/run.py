@@ -767,8 +767,8 @@ def phase_import(args) -> dict:
     from training.access import roles
     from training.background.models import EmailDelivery
     from training.models import User
-    from training.sessions.imports import trainee_csv_parse
-    from training.sessions.services import enrolment_import_csv, session_create
+    from training.sessions.imports import enrolment_import_csv, trainee_csv_parse
+    from training.sessions.services import session_create
     from training.sessions.tasks import emails_send
 
     rows, existing, sample = 5000, 1000, 200  # a fifth of the file already has an account

@@ -5,9 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_TEST_URL ?= postgres://training:training@127.0.0.1:5432/training
+REDIS_TEST_PORT ?= 6391
 export DJANGO_SETTINGS_MODULE := training.settings
 
-.PHONY: run test setup system system-run venv messages check-messages lint pytest pytest-pg bench clean lock lock-upgrade smoke
+.PHONY: run test setup system system-run venv messages check-messages lint pytest pytest-pg bench clean lock lock-upgrade smoke pytest-rq
 
 # Installs come from the lock (requirements/*.txt, exact versions with hashes), refreshed from
 # pyproject.toml by `make lock`. The project itself runs from this folder: nothing to install.
@@ -34,8 +35,8 @@ setup: system-run venv messages
 	$(PY) manage.py seed_demo
 
 run: setup
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
-	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with the task worker (Ctrl+C stops both)"
+	PORT=$(PORT) $(PY) scripts/run_dev.py $(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -57,6 +58,14 @@ pytest-pg: venv messages
 	bash scripts/ensure_postgres.sh
 	DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(VENV)/bin/pytest -n 2 -q -m "not e2e"
 
+# The task test module again, on the RQ backend against a real redis-server (private port,
+# started and stopped here).
+pytest-rq: venv messages
+	REDIS_TEST_PORT=$(REDIS_TEST_PORT) bash scripts/redis_test.sh start
+	TASKS_BACKEND=rq REDIS_URL=redis://127.0.0.1:$(REDIS_TEST_PORT)/0 $(VENV)/bin/pytest -q \
+	  -p no:cacheprovider tests/background/test_tasks.py; \
+	  status=$$?; REDIS_TEST_PORT=$(REDIS_TEST_PORT) bash scripts/redis_test.sh stop; exit $$status
+
 test: system venv lint check-messages messages
 	$(PY) manage.py makemigrations --check --dry-run
 	@tmp=$$(mktemp -d) && SQLITE_PATH=$$tmp/check.sqlite3 DATABASE_URL= $(PY) manage.py migrate -v0 \
@@ -64,6 +73,7 @@ test: system venv lint check-messages messages
 	  && rm -rf $$tmp && echo "Course content valid (load_course --dry-run on a fresh database)."
 	$(MAKE) --no-print-directory pytest
 	$(MAKE) --no-print-directory pytest-pg
+	$(MAKE) --no-print-directory pytest-rq
 	$(MAKE) --no-print-directory smoke
 
 # Refresh the lock from pyproject.toml: `make lock` adds and removes what pyproject.toml changed

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs (browser, PDF tools, gettext, PostgreSQL, nginx,
-# wrk). Under CI=true a missing package that cannot be installed is a failure, not a skip.
+# wrk, redis-server for the tests of the RQ task backend). Under CI=true a missing package that cannot be installed is a failure, not a skip.
 # `ensure_system.sh run` asks only for what serving the site needs (gettext for the catalogue).
 set -euo pipefail
 need=()
@@ -14,6 +14,7 @@ if [ "${1:-}" != "run" ]; then
   # with a self-signed certificate made by openssl.
   [ -x /usr/sbin/nginx ] || need+=(nginx)
   command -v openssl >/dev/null || need+=(openssl)
+  command -v redis-server >/dev/null || need+=(redis-server)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ]; then

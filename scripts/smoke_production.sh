@@ -115,11 +115,9 @@ trainer_link=$(invite formatrice@smoke.example trainer Claire Rousseau)
 say "4. gunicorn --config deploy/gunicorn.conf.py on 127.0.0.1:$GUNICORN_PORT"
 "$VENV/bin/gunicorn" --config deploy/gunicorn.conf.py >"$work/gunicorn.log" 2>&1 &
 pids+=($!)
-if manage help db_worker >/dev/null 2>&1; then
-  # The task worker (deploy/partage-worker.service): emails and bundles are tasks.
-  manage db_worker >"$work/worker.log" 2>&1 &
-  pids+=($!)
-fi
+# The task worker, as deploy/partage-worker.service runs it: emails and bundles are tasks.
+manage tasks_worker >"$work/worker.log" 2>&1 &
+pids+=($!)
 
 say "5. nginx with deploy/nginx-site.conf on https://127.0.0.1:$HTTPS_PORT"
 mkdir -p "$work/nginx/tls" "$work/nginx/temp"
@@ -177,6 +175,7 @@ SMOKE_GUNICORN_URL="http://127.0.0.1:$GUNICORN_PORT" \
 SMOKE_ADMIN_LINK="$admin_link" SMOKE_TRAINER_LINK="$trainer_link" \
 SMOKE_WORK="$work" SMOKE_MEDIA_ROOT="$work/media" \
 SMOKE_GUNICORN_LOG="$work/gunicorn.log" SMOKE_NGINX_LOG="$work/nginx/partage.access.log" \
+SMOKE_WORKER_LOG="$work/worker.log" \
   "$DRIVER_PYTHON" tests/smoke/drive.py
 
 say "the lockout's records, from the database"

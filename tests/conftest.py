@@ -84,9 +84,65 @@ def _french(settings):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Bundles print one PDF after the other, in the test's process (the parallel printing
-    # has its own tests in tests/documents/test_parallel.py).
-    settings.DOCUMENTS_PDF_PROCESSES = 1
+    # Bundles print one PDF after the other, in the test's process (the worker's parallel
+    # printing has its own tests in tests/documents/test_parallel.py).
+    settings.WORKER_PDF_PROCESSES = 1
+
+
+@pytest.fixture
+def run_tasks(settings, monkeypatch):
+    """Run the queued tasks that are ready now with the real worker of the active backend, in
+    this process and inside the test's transaction; returns how many ran.
+
+    Database backend: django-tasks-db's ``Worker`` in batch mode (its ``close_old_connections``
+    is made a no-op: closing the connection would end the test's transaction). RQ backend
+    (``TASKS_BACKEND=rq``, a real redis-server, ``make pytest-rq``): django-rq's worker in burst
+    mode, as a ``SimpleWorker`` (no fork: the test database lives in this process), with RQ's
+    scheduler moving the ``run_after`` jobs that are due.
+    """
+
+    def run() -> int:
+        if settings.TASKS_BACKEND == "rq":
+            import django_rq
+            from django_tasks_rq.backend import Job
+            from rq.worker import SimpleWorker
+
+            queue = django_rq.get_queue("default")
+
+            def finished() -> int:
+                return queue.finished_job_registry.count + queue.failed_job_registry.count
+
+            before = finished()
+            worker = django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker)
+            worker.work(burst=True, with_scheduler=True)
+            return finished() - before
+        from django_tasks_db.management.commands import db_worker
+
+        monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+        worker = db_worker.Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return worker._run_tasks
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _empty_redis(settings):
+    """On the RQ backend, every test starts with an empty queue (its own Redis database)."""
+    if settings.TASKS_BACKEND == "rq":
+        import django_rq
+
+        django_rq.get_connection("default").flushdb()
+    yield
 
 
 def _real_course_present() -> bool:

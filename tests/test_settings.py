@@ -161,3 +161,27 @@ def test_production_variables_select_postgresql_smtp_and_the_organisation():
     assert got["organisation"] == "Formations Exemple SARL"
     assert got["nda"] == "11 75 12345 75"
     assert got["ssl_redirect"] is True
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"TASKS_BACKEND": "rq", "REDIS_URL": ""}, "TASKS_BACKEND=rq needs REDIS_URL"),
+        ({"TASKS_BACKEND": "celery"}, "TASKS_BACKEND must be database or rq"),
+    ],
+)
+def test_the_task_backend_is_checked_at_start_up(overrides, message):
+    result = run_manage("check", env_overrides=overrides)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_rq_backend_is_chosen_by_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])",
+        env_overrides={"TASKS_BACKEND": "rq", "REDIS_URL": "redis://127.0.0.1:6391/0"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "django_tasks_rq.RQBackend"

@@ -10,8 +10,12 @@ class TrainingConfig(AppConfig):
     def ready(self):
         # Imported here, not at module level: they use the models, loaded only now.
         import training.operations.checks  # noqa: F401  (registers the deploy checks)
+        from core.tasks import task_finished
         from training.access.roles import roles_ensure
+        from training.background.services import on_task_finished
         from training.privacy.receivers import receivers_connect
 
         post_migrate.connect(roles_ensure, sender=self, dispatch_uid="training_roles_ensure")
         receivers_connect()
+        # A task that raised: listed for the administrators (training/background/).
+        task_finished.connect(on_task_finished, dispatch_uid="training_task_failures")

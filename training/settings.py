@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "training",
     "modules",
     "quizzes",
@@ -282,9 +284,57 @@ ORGANISATION = {
     "handicap_phone": os.environ.get("REFERENT_HANDICAP_PHONE", "01 00 00 00 01"),
 }
 
-# Processes that print a bundle of session documents (ZIP, session_documents) in parallel;
-# 1 prints them one after the other in the request's process.
-DOCUMENTS_PDF_PROCESSES = max(1, env_int("DOCUMENTS_PDF_PROCESSES", min(4, os.cpu_count() or 1)))
+# --- Background work (training/background/, docs/operations.md « Background work ») -------
+# Django's task framework (the django-tasks backport; django.tasks from Django 6). Default: the
+# queue lives in the project's database (django-tasks-db), served by `manage.py tasks_worker`.
+# TASKS_BACKEND=rq puts it on Redis (django-tasks-rq) for workers on several hosts.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower() or "database"
+if TASKS_BACKEND == "rq":
+    REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (redis://host:6379/0).")
+    INSTALLED_APPS.append("django_rq")
+    # A bundle of a large session prints for minutes: RQ's default job timeout (180 s) is short.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database or rq, got {TASKS_BACKEND!r}.")
+# How often the worker's scheduler wakes up (periodic work, recovery of interrupted work).
+TASKS_TICK_SECONDS = max(1, env_int("TASKS_TICK_SECONDS", 30))
+# Periodic work, enqueued once per period by the worker's scheduler (no cron): see
+# training/background/scheduler.py. Hours are Europe/Paris.
+TASKS_PERIODIC = [
+    {
+        "name": "attendance.close_overdue",
+        "task": "training.attendance.tasks.slots_close_overdue",
+        "every": "hour",
+    },
+    {
+        "name": "privacy.purge_expired",
+        "task": "training.privacy.tasks.purge_expired",
+        "every": "day",
+        "at_hour": 3,
+    },
+]
+# Run at every tick: work left behind by a worker that died is taken up again.
+TASKS_RECOVERY = [
+    "training.background.services.deliveries_recover",
+    "training.sessions.tasks.emails_requeue_lost",
+    "training.documents.services.bundles_recover",
+]
+# The queue « does not move » when its oldest ready task waited this long (health check).
+TASKS_STUCK_MINUTES = max(1, env_int("TASKS_STUCK_MINUTES", 10))
+# Seconds before an email is tried again after a failure (one entry per retry).
+EMAIL_RETRY_DELAYS = [
+    int(value) for value in env_list("EMAIL_RETRY_DELAYS", ["60", "300", "900", "3600", "10800"])
+]
+# Processes on which the worker prints the PDFs of a bundle (« tout télécharger »,
+# session_documents); 1 prints them one after the other. Requests never fork.
+WORKER_PDF_PROCESSES = max(1, env_int("WORKER_PDF_PROCESSES", min(2, os.cpu_count() or 1)))
+# A bundle whose worker gave no sign of life for this long is taken over by another worker.
+BUNDLE_STALE_SECONDS = max(1, env_int("BUNDLE_STALE_SECONDS", 120))
 
 # How long data is kept (years / months), stated on the privacy page.
 RETENTION_EVIDENCE_YEARS = env_int("RETENTION_EVIDENCE_YEARS", 6)
@@ -329,6 +379,7 @@ HEALTH_CHECKS = [
     "training.operations.health.database_reachable",
     "training.operations.health.migrations_applied",
     "training.operations.health.media_writable",
+    "training.operations.health.queue_moves",
 ]
 
 # Logs on the console (journald under systemd): readable lines, or one JSON object per line

@@ -20,6 +20,7 @@ training_urlpatterns = [
     path("", include("training.documents.urls")),
     path("", include("training.privacy.urls")),
     path("", include("training.operations.urls")),
+    path("", include("training.background.urls")),
 ]
 
 urlpatterns = [

@@ -39,10 +39,15 @@ def test_logout_is_a_post_and_ends_the_session(client):
     assert client.get(reverse("logout")).status_code == 405
 
 
-def test_password_reset_sends_a_french_link_that_sets_a_new_password(client):
+def test_password_reset_sends_a_french_link_that_sets_a_new_password(
+    client, django_capture_on_commit_callbacks, run_tasks
+):
     user = UserFactory(email="hugo@exemple.fr")
-    response = client.post(reverse("password_reset"), {"email": "hugo@exemple.fr"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "hugo@exemple.fr"})
     assert response.status_code == 302
+    assert mail.outbox == []  # queued: sent by the task worker, not in the request
+    run_tasks()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["hugo@exemple.fr"]
@@ -60,9 +65,13 @@ def test_password_reset_sends_a_french_link_that_sets_a_new_password(client):
     assert user.check_password("un-nouveau-mot-2026")
 
 
-def test_password_reset_for_an_unknown_email_reveals_nothing(client):
-    response = client.post(reverse("password_reset"), {"email": "inconnu@exemple.fr"})
+def test_password_reset_for_an_unknown_email_reveals_nothing(
+    client, django_capture_on_commit_callbacks, run_tasks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "inconnu@exemple.fr"})
     assert response.status_code == 302
+    assert run_tasks() == 0
     assert mail.outbox == []
 
 

@@ -14,13 +14,23 @@ from training.accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-def create(*args):
-    out = StringIO()
-    call_command("create_account", *args, stdout=out)
-    return out.getvalue()
+@pytest.fixture
+def create(django_capture_on_commit_callbacks, run_tasks):
+    """Run the command, then the task worker (which sends the invitation)."""
+
+    def run(*args):
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("create_account", *args, stdout=out)
+        run_tasks()
+        return out.getvalue()
+
+    return run
 
 
-def test_the_first_administrator_gets_the_role_staff_status_and_a_working_invitation(settings):
+def test_the_first_administrator_gets_the_role_staff_status_and_a_working_invitation(
+    settings, create
+):
     settings.SITE_URL = "https://formation.example.org"
     output = create(
         "Direction@Example.org",
@@ -44,14 +54,14 @@ def test_the_first_administrator_gets_the_role_staff_status_and_a_working_invita
         assert "<h1>Choisir un mot de passe</h1>" in page.content.decode()
 
 
-def test_a_trainer_is_not_staff():
+def test_a_trainer_is_not_staff(create):
     create("claire@example.org", "--role", "trainer", "--first-name", "Claire", "--last-name", "R")
     user = User.objects.get(email="claire@example.org")
     assert list(user.groups.values_list("name", flat=True)) == [TRAINER]
     assert not user.is_staff
 
 
-def test_an_existing_address_is_refused_in_french_and_nothing_changes():
+def test_an_existing_address_is_refused_in_french_and_nothing_changes(create):
     create("claire@example.org", "--role", "trainer", "--first-name", "Claire", "--last-name", "R")
     with pytest.raises(CommandError, match="Un compte avec l'adresse claire@example.org existe"):
         create(
@@ -71,7 +81,7 @@ def test_an_existing_address_is_refused_in_french_and_nothing_changes():
         (["a@example.org", "--first-name", " ", "--last-name", "B"], "prénom et le nom"),
     ],
 )
-def test_bad_input_gets_a_french_error_and_creates_nothing(args, message):
+def test_bad_input_gets_a_french_error_and_creates_nothing(create, args, message):
     with pytest.raises(CommandError, match=message):
         create(*args, "--role", "trainee")
     assert not User.objects.exists() or not User.objects.filter(email="a@example.org").exists()

@@ -1,4 +1,6 @@
-"""A bundle's PDFs printed by several processes: same documents, stored once, errors surface."""
+"""A bundle's PDFs printed by several processes (in the worker only: ``processes=2`` is what
+``training.documents.tasks.bundle_build`` passes with ``WORKER_PDF_PROCESSES=2``): same
+documents, stored once, errors surface."""
 
 import threading
 
@@ -14,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def two_processes(settings):
-    settings.DOCUMENTS_PDF_PROCESSES = 2
+def two_processes():
+    return 2
 
 
 def test_a_bundle_printed_on_two_processes_holds_every_document_once(
@@ -24,7 +26,7 @@ def test_a_bundle_printed_on_two_processes_holds_every_document_once(
     tmp_path,
 ):
     session, _trainer, trainees = finished
-    documents = list(documents_bundle(session=session))
+    documents = list(documents_bundle(session=session, processes=two_processes))
     assert len(documents) == 4 + 3 * len(trainees)
     assert all(document.rendered for _path, document in documents)
     assert GeneratedDocument.objects.filter(session=session).count() == len(documents)
@@ -35,7 +37,7 @@ def test_a_bundle_printed_on_two_processes_holds_every_document_once(
         if trainee is not None:  # each personal document is its trainee's, title included
             assert trainee.get_full_name() in pdf_info(data, tmp_path)["Title"], path
             assert trainee.last_name in pdf_text(data, tmp_path), path
-    again = list(documents_bundle(session=session))
+    again = list(documents_bundle(session=session, processes=two_processes))
     assert not any(document.rendered for _path, document in again)
     assert GeneratedDocument.objects.filter(session=session).count() == len(documents)
 
@@ -48,7 +50,7 @@ def test_a_worker_s_error_reaches_the_caller(finished, two_processes, monkeypatc
 
     monkeypatch.setattr(rendering, "pdf_render", broken)  # the forked workers inherit it
     with pytest.raises(pdf.RefusedURL, match="refused URL"):
-        list(documents_bundle(session=session, which="certificats"))
+        list(documents_bundle(session=session, which="certificats", processes=two_processes))
     assert not GeneratedDocument.objects.filter(session=session, kind="certificate").exists()
 
 

@@ -1,9 +1,6 @@
 """Who reaches which session document: the « Documents » tab, downloads, ZIPs, the trainee's
 own documents, and the management command."""
 
-import io
-import zipfile
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -76,7 +73,7 @@ def test_the_tab_lists_each_document_and_each_trainee(client, finished):
         for slug in ["convocation", "certificat-realisation", "attestation-fin-formation"]:
             url = reverse("training:session_trainee_document", args=[session.pk, slug, trainee.pk])
             assert url in page
-    assert reverse("training:session_documents_zip", args=[session.pk, "tout"]) in page
+    assert reverse("training:session_bundle_start", args=[session.pk, "tout"]) in page
     # The tab is in the session's tab list.
     detail = client.get(reverse("training:session_detail", args=[session.pk])).content.decode()
     assert _tab(session) in detail
@@ -107,7 +104,6 @@ def test_the_attendance_sheet_is_the_signed_sheet(client, finished, light):
         ("session_document", ["certificat-realisation"]),  # personal kind without a trainee
         ("session_trainee_document", ["bibliographie", "TRAINEE"]),  # session kind per trainee
         ("session_trainee_document", ["certificat-realisation", 999999]),
-        ("session_documents_zip", ["nimporte"]),
     ],
 )
 def test_tampered_document_urls_are_404(client, finished, light, url_args):
@@ -125,39 +121,11 @@ def test_another_trainers_session_documents_are_404(client, finished, light):
     for url in [
         reverse("training:session_document", args=[session.pk, "support-diaporama"]),
         reverse("training:session_trainee_document", args=[session.pk, "convocation", trainee.pk]),
-        reverse("training:session_documents_zip", args=[session.pk, "tout"]),
     ]:
         assert client.get(url).status_code == 404
+    start = reverse("training:session_bundle_start", args=[session.pk, "tout"])
+    assert client.post(start).status_code == 404
     assert light == []
-
-
-def test_the_zip_of_everything_holds_every_document(client, finished, light):
-    session, trainer, trainees = finished
-    client.force_login(trainer)
-    response = client.get(reverse("training:session_documents_zip", args=[session.pk, "tout"]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    names = archive.namelist()
-    assert len(names) == 4 + 3 * len(trainees)
-    code = session.code.lower()
-    assert f"{code}-support-diaporama.pdf" in names
-    assert f"{code}-feuille-emargement.pdf" in names
-    assert sum(n.startswith("certificat-realisation/") for n in names) == len(trainees)
-    assert all(archive.read(n).startswith(b"%PDF-") for n in names)
-
-
-def test_the_zip_of_certificates_holds_one_per_trainee_and_reuses_the_cache(
-    client, finished, light
-):
-    session, trainer, trainees = finished
-    client.force_login(trainer)
-    url = reverse("training:session_documents_zip", args=[session.pk, "certificats"])
-    names = zipfile.ZipFile(io.BytesIO(b"".join(client.get(url).streaming_content))).namelist()
-    assert len(names) == len(trainees)
-    assert all(n.startswith("certificat-realisation/") for n in names)
-    client.get(url)
-    assert len(light) == len(trainees)  # the second ZIP rendered nothing
 
 
 # --- Trainees ----------------------------------------------------------------------------
@@ -237,18 +205,29 @@ def test_a_removed_trainee_has_no_documents(client, finished, light):
 # --- Command ------------------------------------------------------------------------------
 
 
-def test_the_command_writes_every_document_into_a_folder(finished, light, tmp_path):
+def test_the_command_writes_every_document_into_a_folder(
+    finished, light, tmp_path, run_tasks, django_capture_on_commit_callbacks
+):
     session, _trainer, trainees = finished
-    call_command("session_documents", session.code, "--out", str(tmp_path / "out"))
+    args = ["session_documents", session.code, "--out", str(tmp_path / "out")]
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(CommandError, match="Is a task worker running"),
+    ):
+        call_command(*args, "--timeout", "0")
+    assert run_tasks() == 1  # the worker builds the bundle the command asked for
+    call_command(*args)
     files = sorted(
         p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.pdf")
     )
     assert len(files) == 4 + 3 * len(trainees)
-    call_command(
-        "session_documents", session.code, "--out", str(tmp_path / "certs"), "--kind", "certificate"
-    )
+    args = ["session_documents", session.code, "--out", str(tmp_path / "certs")]
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(CommandError):
+        call_command(*args, "--kind", "certificate", "--timeout", "0")
+    run_tasks()
+    call_command(*args, "--kind", "certificate")
     assert len(list((tmp_path / "certs").rglob("*.pdf"))) == len(trainees)
-    assert len(light) == 4 + 3 * len(trainees)  # the second run reused the cache
+    assert len(light) == 4 + 3 * len(trainees)  # the second bundle reused the cache
 
 
 def test_the_command_refuses_an_unknown_session(tmp_path, db):

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,57 @@ def nav(page, name):
     _open_menu(page)
     page.locator("#nav-main").get_by_role("link", name=name, exact=True).click()
     page.wait_for_load_state("networkidle")
+
+
+class _ThreadWorker:
+    """django-tasks-db's worker in a thread of this process, on the live server's own
+    connection to the in-memory SQLite database (two connections to a shared-cache memory
+    database lock each other's tables)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.thread = None
+        self.worker = None
+
+    def _run(self):
+        from django.db import connections
+
+        connections["default"] = self.connection
+        self.worker.run()
+
+    def __call__(self):
+        """Start the worker (the tests call ``task_worker()``)."""
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        self.worker = Worker(
+            queue_names=["default"],
+            interval=0.2,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="e2e-worker",
+            excluded_queue_names=[],
+        )
+        self.connection.inc_thread_sharing()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        """Stop it (before the test body reads the database on its own connection)."""
+        if self.thread is not None:
+            self.worker.running = False
+            self.thread.join(timeout=60)
+            self.connection.dec_thread_sharing()
+            self.thread = None
+
+
+@pytest.fixture
+def task_worker(live_server):
+    from django.db import connections
+
+    worker = _ThreadWorker(
+        live_server.thread.connections_override.get("default", connections["default"])
+    )
+    yield worker
+    worker.stop()

@@ -1,6 +1,7 @@
 """A trainer schedules a 3-day session, imports trainees from a CSV; a trainee sees it."""
 
 import datetime
+import time
 
 import pytest
 from django.core import mail
@@ -19,7 +20,9 @@ def _working_day(start: datetime.date) -> datetime.date:
     return start
 
 
-def test_trainer_creates_a_session_imports_trainees_and_a_trainee_sees_it(page, tmp_path):
+def test_trainer_creates_a_session_imports_trainees_and_a_trainee_sees_it(
+    page, tmp_path, task_worker
+):
     content_load()
     trainer = UserFactory(role="Formateur", first_name="Claire", last_name="Rousseau")
     lea = UserFactory(role="Stagiaire", email="lea.dubois@exemple.fr", first_name="Léa")
@@ -69,9 +72,19 @@ def test_trainer_creates_a_session_imports_trainees_and_a_trainee_sees_it(page, 
 
     page.get_by_role("heading", name="Stagiaires inscrits").wait_for()
     assert page.get_by_text("Inès Moreau").count() >= 1
+    assert page.get_by_text("En attente d’envoi").count() == 3  # queued, not sent in the request
     check_accessibility(page, "session-trainees")
     assert session.enrolments.filter(status=Enrolment.Status.ENROLLED).count() == 3
+    assert mail.outbox == []
+    task_worker()
+    deadline = time.monotonic() + 60
+    while sum("Convocation" in m.subject for m in mail.outbox) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert sum("Convocation" in m.subject for m in mail.outbox) == 3
+    task_worker.stop()
+    page.reload()
+    assert page.get_by_text("Envoyée", exact=True).count() == 3
+    check_accessibility(page, "session-trainees-sent")
     page.get_by_role("link", name="Résultats", exact=True).last.click()
     page.get_by_role("heading", name="Résultats aux quiz de cette session").wait_for()
     check_accessibility(page, "session-results")

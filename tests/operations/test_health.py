@@ -9,12 +9,12 @@ from training.operations.health import HealthProblem
 
 pytestmark = pytest.mark.django_db
 
-CHECKS = {"database_reachable", "migrations_applied", "media_writable"}
+CHECKS = {"database_reachable", "migrations_applied", "media_writable", "queue_moves"}
 
 
-def failing_queue_check():
-    """A check as the background worker's « queue not stuck » would be: raises when unhealthy."""
-    raise HealthProblem("oldest task waiting for 20 minutes")
+def failing_check():
+    """A check that finds a problem (as a stuck queue or an unwritable volume would)."""
+    raise HealthProblem("something is wrong")
 
 
 def test_health_answers_200_with_each_check_for_anyone_without_cookie_or_cache():
@@ -61,16 +61,33 @@ def test_a_check_added_in_the_setting_runs_and_a_failing_one_does_not_stop_the_o
 ):
     settings.HEALTH_CHECKS = [
         *settings.HEALTH_CHECKS,
-        "tests.operations.test_health.failing_queue_check",
+        "tests.operations.test_health.failing_check",
     ]
     response = Client().get("/sante/")
     assert response.status_code == 503
     checks = response.json()["checks"]
-    assert checks["failing_queue_check"]["status"] == "error"
+    assert checks["failing_check"]["status"] == "error"
     assert {name for name, check in checks.items() if check["status"] == "ok"} == CHECKS
-    assert "oldest task waiting for 20 minutes" in caplog.text
-    assert "oldest task" not in response.content.decode()
+    assert "something is wrong" in caplog.text
+    assert "something is wrong" not in response.content.decode()
 
 
 def test_health_refuses_a_post():
     assert Client().post("/sante/").status_code == 405
+
+
+def test_a_queue_that_does_not_move_makes_the_service_unhealthy(settings):
+    """The task queue's check: a ready task waiting longer than TASKS_STUCK_MINUTES, no worker."""
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from training.sessions import tasks as session_tasks
+
+    session_tasks.emails_send.enqueue(delivery_ids=[])
+    later = timezone.now() + datetime.timedelta(minutes=settings.TASKS_STUCK_MINUTES + 1)
+    with time_machine.travel(later, tick=False):
+        response = Client().get("/sante/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["queue_moves"]["status"] == "error"

@@ -41,7 +41,7 @@ def test_site_url_follows_the_port_of_make_run_and_an_explicit_one_wins():
 
 @pytest.mark.django_db
 def test_with_port_8011_the_emailed_invitation_opens_the_choose_a_password_page(
-    settings, django_capture_on_commit_callbacks
+    settings, django_capture_on_commit_callbacks, run_tasks
 ):
     """`PORT=8011 make run`, a trainer enrols a new trainee: the link in the email works."""
     from training.sessions.services import enrolment_create
@@ -52,6 +52,7 @@ def test_with_port_8011_the_emailed_invitation_opens_the_choose_a_password_page(
         enrolment_create(
             session=session, email="ines.moreau@exemple.fr", first_name="Inès", last_name="Moreau"
         )
+    run_tasks()  # the worker sends the emails
     invitation = next(m for m in mail.outbox if "ines.moreau@exemple.fr" in m.to)
     link = re.search(r"http://\S+/comptes/reinitialisation/\S+/\S+/", invitation.body).group(0)
     assert link.startswith("http://127.0.0.1:8011/comptes/reinitialisation/")

@@ -69,7 +69,7 @@ def _kwargs_sample():
 
     class StubWorld:
         session = slot = enrolment = signature = resource = attempt = quiz = lesson = Stub()
-        module = case = token = erasure = Stub()
+        module = case = token = erasure = bundle = Stub()
         users = {"trainee": Stub()}
 
     return url_kwargs(StubWorld())
@@ -162,6 +162,11 @@ def _post_routes(world):
         ),
         "convocation_resend": (
             reverse("training:convocation_resend", args=[s, world.enrolment.pk]),
+            {},
+        ),
+        "convocations_resend": (reverse("training:convocations_resend", args=[s]), {}),
+        "session_bundle_start": (
+            reverse("training:session_bundle_start", args=[s, "tout"]),
             {},
         ),
         "session_resource_create": (

@@ -22,7 +22,6 @@ GENERATED = {
     "boussole:fiche_pdf",
     "training:attendance_blank_pdf",
     "training:session_document",
-    "training:session_documents_zip",
     "training:session_trainee_document",
     "training:my_document",
     "quizzes:quiz_results_export",

@@ -42,6 +42,7 @@ class World:
     case: object = None
     token: object = None
     other_token: object = None
+    bundle: object = None
 
 
 def _signature(slot, trainee):
@@ -112,6 +113,12 @@ def world_build(**names) -> World:
     from training.privacy.services import erasure_request
 
     world.erasure = erasure_request(user=world.users["other_trainee"])
+    from training.documents.models import DocumentBundle
+
+    # A bundle of session A still being built: its download leads back to its page.
+    world.bundle = DocumentBundle.objects.create(
+        session=world.session, which="certificats", fingerprint="0" * 64, total=1
+    )
     return world
 
 
@@ -159,7 +166,11 @@ def url_kwargs(world: World) -> dict[str, dict]:
             "kind": "convocation",
             "trainee_pk": world.users["trainee"].pk,
         },
-        "training:session_documents_zip": {"pk": s, "which": "certificats"},
+        "training:session_bundle_start": {"pk": s, "which": "certificats"},
+        "training:session_bundle": {"pk": s, "bundle_pk": world.bundle.pk},
+        "training:session_bundle_status": {"pk": s, "bundle_pk": world.bundle.pk},
+        "training:session_bundle_download": {"pk": s, "bundle_pk": world.bundle.pk},
+        "training:convocations_resend": {"pk": s},
         "training:my_document": {"pk": s, "kind": "convocation"},
         "modules:module_detail": {"slug": world.module.slug},
         "modules:lesson_detail": {"module_slug": world.module.slug, "slug": world.lesson.slug},

@@ -35,10 +35,12 @@ def _enrol(session, email, **kwargs):
 
 
 def test_an_existing_account_is_enrolled_and_receives_the_convocation(
-    session, trainee, django_capture_on_commit_callbacks
+    session, trainee, django_capture_on_commit_callbacks, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = _enrol(session, trainee.email.upper())
+    assert mail.outbox == []  # queued: the worker sends it, never the request
+    run_tasks()
     assert enrolment.trainee == trainee
     assert User.objects.filter(email__iexact=trainee.email).count() == 1
     assert [m.to for m in mail.outbox] == [[trainee.email]]
@@ -48,10 +50,11 @@ def test_an_existing_account_is_enrolled_and_receives_the_convocation(
 
 
 def test_an_unknown_email_creates_a_trainee_account_and_sends_an_invitation(
-    session, client, django_capture_on_commit_callbacks
+    session, client, django_capture_on_commit_callbacks, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _enrol(session, "Nouvelle@Exemple.fr", first_name="Léa", last_name="Dubois")
+    run_tasks()
     user = User.objects.get(email="nouvelle@exemple.fr")
     assert user.groups.filter(name="Stagiaire").exists()
     assert not user.has_usable_password()
@@ -137,7 +140,7 @@ def test_nobody_can_be_enrolled_in_a_cancelled_session(session, trainee):
 
 
 def test_convocation_gives_dates_hours_place_trainer_programme_preparation_and_disability_contact(
-    session, trainer, trainee, settings, django_capture_on_commit_callbacks
+    session, trainer, trainee, settings, django_capture_on_commit_callbacks, run_tasks
 ):
     settings.SITE_URL = "https://formation.exemple.fr"
     settings.ORGANISATION = {
@@ -148,6 +151,7 @@ def test_convocation_gives_dates_hours_place_trainer_programme_preparation_and_d
     }
     with django_capture_on_commit_callbacks(execute=True):
         _enrol(session, trainee.email)
+    run_tasks()
     message = mail.outbox[0]
     html = message.alternatives[0][0]
     first_day = session.slots.order_by("date").first().date
@@ -174,10 +178,11 @@ def test_a_convocation_without_a_place_says_it_will_follow(trainee):
 
 
 def test_convocation_attaches_the_session_ics_in_paris_time(
-    session, trainee, django_capture_on_commit_callbacks
+    session, trainee, django_capture_on_commit_callbacks, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _enrol(session, trainee.email)
+    run_tasks()
     (name, content, mimetype) = mail.outbox[0].attachments[0]
     assert name == f"session-{session.code.lower()}.ics"
     assert mimetype.startswith("text/calendar")
@@ -194,12 +199,16 @@ def test_convocation_attaches_the_session_ics_in_paris_time(
 
 
 def test_convocation_can_be_resent_from_the_trainees_tab(
-    client, session, trainer, trainee, django_capture_on_commit_callbacks
+    client, session, trainer, trainee, django_capture_on_commit_callbacks, run_tasks
 ):
     enrolment = _enrol(session, trainee.email, send_convocation=False)
     client.force_login(trainer)
-    response = client.post(reverse("training:convocation_resend", args=[session.pk, enrolment.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("training:convocation_resend", args=[session.pk, enrolment.pk])
+        )
     assert response.status_code == 302
+    run_tasks()
     assert [m.to for m in mail.outbox] == [[trainee.email]]
     enrolment.refresh_from_db()
     assert enrolment.convocation_sent_at is not None
@@ -209,12 +218,12 @@ def test_convocation_is_not_resent_to_a_removed_trainee(session, trainee):
     enrolment = _enrol(session, trainee.email, send_convocation=False)
     services.enrolment_remove(enrolment=enrolment)
     with pytest.raises(ValidationError):
-        emails.convocation_send(enrolment=enrolment)
+        emails.convocation_resend(enrolment=enrolment)
     assert mail.outbox == []
 
 
 def test_trainer_enrols_by_email_from_the_page(
-    client, session, trainer, django_capture_on_commit_callbacks
+    client, session, trainer, django_capture_on_commit_callbacks, run_tasks
 ):
     client.force_login(trainer)
     url = reverse("training:enrolment_create", args=[session.pk])
@@ -224,6 +233,7 @@ def test_trainer_enrols_by_email_from_the_page(
         )
     assert response.status_code == 302
     assert session.enrolments.filter(trainee__email="marc@exemple.fr").exists()
+    run_tasks()
     assert len(mail.outbox) == 2
 
 

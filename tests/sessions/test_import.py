@@ -1,7 +1,5 @@
 """CSV import of trainees: parsing edge cases (pure), all-or-nothing service, preview pages."""
 
-import io
-
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -10,7 +8,7 @@ from django.urls import reverse
 
 from tests.factories import EnrolmentFactory, SessionFactory, UserFactory
 from training.models import Enrolment, User
-from training.sessions import emails, imports, services
+from training.sessions import imports, services
 from training.sessions.imports import trainee_csv_parse
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +162,7 @@ def _rows(*lines):
 
 
 def test_import_creates_accounts_enrols_everyone_and_sends_emails(
-    session, django_capture_on_commit_callbacks
+    session, django_capture_on_commit_callbacks, run_tasks
 ):
     existing = UserFactory(role="Stagiaire", email="samir@exemple.fr", first_name="Samir")
     rows = _rows(
@@ -182,6 +180,8 @@ def test_import_creates_accounts_enrols_everyone_and_sends_emails(
     existing.refresh_from_db()
     assert existing.first_name == "Samir"  # existing accounts are reused, not overwritten
     assert User.objects.filter(email__iexact="samir@exemple.fr").count() == 1
+    assert mail.outbox == []  # queued with the enrolments, sent by the worker
+    run_tasks()
     subjects = sorted((m.to[0], m.subject.split(" ")[0]) for m in mail.outbox)
     assert subjects == [
         ("lea@exemple.fr", "Convocation"),
@@ -235,24 +235,23 @@ def test_import_uses_a_constant_number_of_queries(session, django_assert_max_num
     assert session.enrolments.count() == 205
 
 
-def test_a_large_import_leaves_its_emails_to_the_pending_task(
-    session, monkeypatch, django_capture_on_commit_callbacks
+def test_a_large_import_hands_its_emails_to_the_worker_in_batches(
+    session, monkeypatch, django_capture_on_commit_callbacks, run_tasks
 ):
-    from django.core.management import call_command
+    from training.background.models import EmailDelivery
+    from training.sessions import tasks
 
-    monkeypatch.setattr(imports, "IMPORT_EMAILS_INLINE_MAX", 2)
+    monkeypatch.setattr(tasks, "BATCH", 2)
     UserFactory(role="Stagiaire", email="samir@exemple.fr")  # has a password: no invitation
     rows = _rows(
         "Dubois;Léa;lea@exemple.fr;;", "Petit;Marc;marc@exemple.fr;;", "B;Samir;samir@exemple.fr;;"
     )
     with django_capture_on_commit_callbacks(execute=True):
         report = imports.enrolment_import_csv(session=session, rows=rows)
-    assert report.emails_deferred and len(report.enrolled) == 3
+    assert len(report.enrolled) == 3
     assert mail.outbox == []
-    assert not session.enrolments.filter(convocation_sent_at__isnull=False).exists()
-    out = io.StringIO()
-    call_command("send_pending_convocations", "--batch-size", "2", stdout=out)
-    assert "3 convocation(s), 2 invitation(s) sent." in out.getvalue()
+    assert EmailDelivery.objects.filter(status="queued").count() == 5
+    assert run_tasks() == 3  # 2 invitations in one task, 3 convocations in two
     sent = sorted((m.to[0], m.subject.split(" ")[0]) for m in mail.outbox)
     assert sent == [
         ("lea@exemple.fr", "Convocation"),
@@ -263,35 +262,40 @@ def test_a_large_import_leaves_its_emails_to_the_pending_task(
     ]
     assert not session.enrolments.filter(convocation_sent_at__isnull=True).exists()
     mail.outbox = []
-    assert emails.convocations_send_pending() == (0, 0)  # nothing is sent twice
+    assert run_tasks() == 0  # nothing is sent twice
     assert mail.outbox == []
 
 
-def test_the_pending_task_skips_removed_trainees_cancelled_and_past_sessions(trainer):
-    from tests.factories import session_dates
+def test_the_worker_does_not_send_a_convocation_no_longer_wanted(
+    trainer, django_capture_on_commit_callbacks, run_tasks
+):
+    from training.background.models import EmailDelivery
+    from training.sessions import emails
 
     live = SessionFactory(trainers=[trainer])
-    cancelled = SessionFactory(status="annulee")
-    past = SessionFactory(dates=session_dates(days_ahead=-20))
-    removed = EnrolmentFactory(session=live, status=Enrolment.Status.CANCELLED)
-    for s in (cancelled, past):
-        EnrolmentFactory(session=s)
-    pending = EnrolmentFactory(session=live)
-    assert emails.convocations_send_pending() == (1, 0)
-    assert [m.to[0] for m in mail.outbox] == [pending.trainee.email]
+    removed = EnrolmentFactory(session=live)
+    kept = EnrolmentFactory(session=live)
+    with django_capture_on_commit_callbacks(execute=True):
+        emails.convocations_queue(session=live, trainee_ids=[removed.trainee_id, kept.trainee_id])
+    services.enrolment_remove(enrolment=removed)
+    run_tasks()
+    assert [m.to[0] for m in mail.outbox] == [kept.trainee.email]
     removed.refresh_from_db()
     assert removed.convocation_sent_at is None
+    skipped = EmailDelivery.objects.get(recipient=removed.trainee)
+    assert skipped.status == "cancelled" and "n’est plus nécessaire" in skipped.reason.replace(
+        "'", "’"
+    )
 
 
-def test_the_page_says_when_the_emails_are_left_to_the_task(client, session, trainer, monkeypatch):
-    monkeypatch.setattr(imports, "IMPORT_EMAILS_INLINE_MAX", 1)
+def test_the_page_says_the_emails_are_sent_in_the_background(client, session, trainer):
     client.force_login(trainer)
     url = reverse("training:enrolment_import", args=[session.pk])
     text = HEADER + "Dubois;Léa;lea@exemple.fr;;\r\nPetit;Marc;marc@exemple.fr;;\r\n"
     response = client.post(url, {"csv_text": text}, follow=True)
     html = response.content.decode()
     assert "2 stagiaires inscrits" in html
-    assert "envoyées par la tâche planifiée (python manage.py send_pending_convocations)" in html
+    assert "envoyées en arrière-plan" in html
     assert mail.outbox == []
 
 

@@ -299,13 +299,14 @@ def test_duplicating_onto_invalid_days_is_refused():
         services.session_duplicate(session=source, dates=[MON + datetime.timedelta(days=30)])
 
 
-def test_cancelling_tells_enrolled_trainees_by_email(django_capture_on_commit_callbacks):
+def test_cancelling_tells_enrolled_trainees_by_email(django_capture_on_commit_callbacks, run_tasks):
     session = SessionFactory(title="Secret partagé")
     kept = EnrolmentFactory(session=session, trainee=UserFactory(email="reste@exemple.fr"))
     removed = EnrolmentFactory(session=session, trainee=UserFactory(email="parti@exemple.fr"))
     services.enrolment_remove(enrolment=removed)
     with django_capture_on_commit_callbacks(execute=True):
         services.session_cancel(session=session, reason="Formatrice malade.")
+    run_tasks()
     session.refresh_from_db()
     assert session.status == TrainingSession.Status.CANCELLED
     assert [m.to for m in mail.outbox] == [[kept.trainee.email]]

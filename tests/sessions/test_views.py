@@ -216,7 +216,9 @@ def test_duplicate_form_creates_a_copy_on_new_days(client, trainer):
     assert copy.start_date == days[0]
 
 
-def test_cancel_form_cancels_and_emails(client, trainer, django_capture_on_commit_callbacks):
+def test_cancel_form_cancels_and_emails(
+    client, trainer, django_capture_on_commit_callbacks, run_tasks
+):
     session = SessionFactory(trainers=[trainer])
     EnrolmentFactory(session=session)
     client.force_login(trainer)
@@ -227,6 +229,7 @@ def test_cancel_form_cancels_and_emails(client, trainer, django_capture_on_commi
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.is_cancelled
+    run_tasks()
     assert len(mail.outbox) == 1
 
 

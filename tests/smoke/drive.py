@@ -32,6 +32,7 @@ WORK = Path(os.environ["SMOKE_WORK"])
 MEDIA_ROOT = Path(os.environ["SMOKE_MEDIA_ROOT"])
 GUNICORN_LOG = Path(os.environ["SMOKE_GUNICORN_LOG"])
 NGINX_LOG = Path(os.environ["SMOKE_NGINX_LOG"])
+WORKER_LOG = Path(os.environ["SMOKE_WORKER_LOG"])
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "Smoke-" + os.urandom(9).hex()
 HASHED = re.compile(r"\.[0-9a-f]{12}\.(css|js)$")
@@ -181,9 +182,10 @@ def walk(context, page, role: str, paths: list[str]) -> None:
 
 
 def invitation_from_log(email: str) -> str:
-    """The invitation email, printed by the console email backend in gunicorn's log."""
-    for _ in range(40):
-        for message in GUNICORN_LOG.read_text(errors="replace").split("-" * 79):
+    """The invitation email, printed by the console email backend in the task worker's log
+    (emails leave through the worker, deploy/partage-worker.service)."""
+    for _ in range(60):
+        for message in WORKER_LOG.read_text(errors="replace").split("-" * 79):
             if f"To: {email}" in message:
                 found = re.search(r"https://\S+/comptes/reinitialisation/[^/\s]+/[^/\s]+/", message)
                 if found:
@@ -353,7 +355,7 @@ def main() -> None:
         )
         say(f"trainer: session {session_path} created, Samir Benali enrolled")
 
-        # The trainee: invitation email (gunicorn's log), password, pages.
+        # The trainee: invitation email (the worker's log), password, pages.
         link = invitation_from_log(TRAINEE_EMAIL)
         trainee_context, trainee = new_context(browser)
         choose_password(trainee, link)

@@ -1,7 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from training.accounts.models import User
@@ -20,6 +20,27 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("This account is inactive."),
     }
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the email queued for the task worker instead of sent in
+    the request: a mail server that is down does not turn « forgot my password » into an
+    error. The link is made when the email leaves (a fresh token), never stored."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from training.sessions.emails import password_reset_queue
+
+        password_reset_queue(
+            user_id=context["user"].pk, protocol=context["protocol"], domain=context["domain"]
+        )
 
 
 class ProfileForm(forms.ModelForm):

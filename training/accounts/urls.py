@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from training.accounts import views
-from training.accounts.forms import EmailAuthenticationForm
+from training.accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
 
 urlpatterns = [
     path(
@@ -23,7 +23,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path(
-        "comptes/reinitialisation/", auth_views.PasswordResetView.as_view(), name="password_reset"
+        "comptes/reinitialisation/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
     ),
     path(
         "comptes/reinitialisation/envoye/",

@@ -73,6 +73,8 @@ class SlotAttendance(models.Model):
     class Status(models.TextChoices):
         UPCOMING = "a_venir", _("Upcoming")
         OPEN = "ouvert", _("Open")
+        # Left open after its day: closed by the worker (no more signatures), still to attest.
+        AUTO_CLOSED = "clos_auto", _("Closed automatically, to attest")
         CLOSED = "clos", _("Closed")
 
     slot = models.OneToOneField(
@@ -140,6 +142,10 @@ class SlotAttendance(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def is_auto_closed(self) -> bool:
+        return self.status == self.Status.AUTO_CLOSED
 
 
 class AttendanceSignatureQuerySet(models.QuerySet):

@@ -261,7 +261,7 @@ def slot_close_and_attest(
         raise ValidationError(
             _("Only a trainer of this session can attest its attendance."), code="forbidden"
         )
-    if not state.is_open:
+    if not (state.is_open or state.is_auto_closed):
         raise ValidationError(_("Only an open half-day can be closed."), code="not_open")
     method, png, typed = _evidence(
         user=trainer, image_data=image_data, typed_name=typed_name, certified=certified
@@ -593,3 +593,50 @@ def status_mark(
     )
     _insert(record)
     return record
+
+
+# --- Half-days left open ---------------------------------------------------------------------
+
+
+def slots_close_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Close the half-days still open after their day (run hourly by the worker).
+
+    No signature is accepted after the day; the trainer still attests the half-day (the
+    absents are recorded then). Each closure is in the audit trail, by the system.
+    """
+    from django.utils.translation import gettext_noop
+
+    from training.privacy.audit import audit_record
+    from training.privacy.models import AuditEvent
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    closed = 0
+    overdue = SlotAttendance.objects.filter(
+        status=SlotAttendance.Status.OPEN, slot__date__lt=today
+    ).values_list("pk", flat=True)
+    for pk in list(overdue):
+        with transaction.atomic():
+            state = (
+                SlotAttendance.objects.select_for_update()
+                .select_related("slot__session")
+                .filter(pk=pk, status=SlotAttendance.Status.OPEN)
+                .first()
+            )
+            if state is None:
+                continue
+            state.status = SlotAttendance.Status.AUTO_CLOSED
+            state.closed_at = now
+            state.save(update_fields=["status", "closed_at"])
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.SLOT_AUTO_CLOSE,
+                obj=state.slot,
+                summary=gettext_noop(
+                    "Half-day %(slot)s of session %(code)s closed automatically: it was still "
+                    "open after its day."
+                ),
+                params={"slot": str(state.slot), "code": state.slot.session.code},
+            )
+            closed += 1
+    return closed

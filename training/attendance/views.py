@@ -379,7 +379,7 @@ def attendance_slot_close(request, pk: int, slot_pk: int):
     """Close the half-day and attest it with the trainer's drawn or typed signature."""
     session, slot = _managed_slot(request, pk, slot_pk)
     state = attendance.slot_states(slots=[slot])[slot.pk]
-    if not state.is_open:
+    if not (state.is_open or state.is_auto_closed):
         messages.info(request, _("This half-day is not open."))
         return redirect("training:attendance_session", pk=session.pk)
     form = AttestForm(request.POST or None)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["GeneratedDocument"]
+__all__ = ["DocumentBundle", "GeneratedDocument"]
 
 
 def _document_upload_to(instance, filename: str) -> str:
@@ -71,3 +71,68 @@ class GeneratedDocument(models.Model):
     def __str__(self):
         who = f" — {self.trainee}" if self.trainee_id else ""
         return f"{self.get_kind_display()} — {self.session.code}{who}"
+
+
+def _bundle_upload_to(instance, filename: str) -> str:
+    return f"bundles/{instance.session_id}/{filename}"
+
+
+class DocumentBundle(models.Model):
+    """A ZIP of a session's documents, built by the worker.
+
+    One row per session, bundle and fingerprint of its documents' inputs (unique): a second
+    request for the same bundle finds the row and follows the build already under way.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    session = models.ForeignKey(
+        "training.TrainingSession",
+        on_delete=models.CASCADE,
+        related_name="document_bundles",
+        verbose_name=_("session"),
+    )
+    which = models.CharField(_("bundle"), max_length=20)
+    fingerprint = models.CharField(_("input fingerprint (SHA-256)"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("documents"), default=0)
+    done = models.PositiveIntegerField(_("documents done"), default=0)
+    file = models.FileField(_("file"), upload_to=_bundle_upload_to, max_length=255, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    enqueued_at = models.DateTimeField(_("enqueued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document bundle")
+        verbose_name_plural = _("document bundles")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "which", "fingerprint"], name="unique_document_bundle"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.which} — {self.session_id} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

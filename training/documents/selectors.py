@@ -6,9 +6,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from training.documents.data import SessionData
+from training.documents.models import DocumentBundle
 from training.documents.registry import PERSONAL_KINDS, DocumentKind
 from training.sessions.models import TrainingSession
 
@@ -58,3 +62,60 @@ def trainee_documents(*, user) -> list[TraineeDocuments]:
         available, pending = trainee_kinds(data=SessionData(session))
         found.append(TraineeDocuments(session, available, pending))
     return found
+
+
+# --- Bundles ---------------------------------------------------------------------------------
+
+
+def session_bundles(*, session: TrainingSession):
+    """The bundles of a session (the caller fetched the session through its scoped queryset)."""
+    return DocumentBundle.objects.filter(session=session).select_related("session")
+
+
+def bundles_latest(*, session: TrainingSession) -> dict[str, DocumentBundle]:
+    """The latest bundle of each kind of the session, for links from the documents tab."""
+    latest: dict[str, DocumentBundle] = {}
+    for bundle in session_bundles(session=session).order_by("-created_at", "-pk")[:20]:
+        latest.setdefault(bundle.which, bundle)
+    return latest
+
+
+def bundle_state(*, bundle: DocumentBundle) -> dict:
+    """What the bundle page shows and its script polls: status, progress, link when ready."""
+    Status = DocumentBundle.Status
+    total = max(bundle.total, bundle.done)
+    state = {
+        "status": bundle.status,
+        "label": str(bundle.get_status_display()),
+        "done": bundle.done,
+        "total": total,
+        "percent": round(100 * bundle.done / total) if total else 0,
+        "error": bundle.error if bundle.status == Status.FAILED else "",
+        "download_url": "",
+        "finished_at": "",
+    }
+    if bundle.status == Status.READY:
+        state["done"] = state["total"]
+        state["percent"] = 100
+        state["download_url"] = reverse(
+            "training:session_bundle_download", args=[bundle.session_id, bundle.pk]
+        )
+        if bundle.finished_at:
+            state["finished_at"] = formats.date_format(
+                timezone.localtime(bundle.finished_at), "j F Y, H:i"
+            )
+    if bundle.status == Status.QUEUED:
+        state["message"] = _("Waiting for the worker…")
+    elif bundle.status == Status.RUNNING:
+        state["message"] = ngettext(
+            "%(done)d of %(total)d document ready",
+            "%(done)d of %(total)d documents ready",
+            bundle.done,
+        ) % {"done": bundle.done, "total": total}
+    elif bundle.status == Status.READY:
+        state["message"] = ngettext(
+            "The ZIP is ready: %(total)d document.", "The ZIP is ready: %(total)d documents.", total
+        ) % {"total": total}
+    else:
+        state["message"] = _("The ZIP could not be built.")
+    return state

@@ -22,9 +22,24 @@ urlpatterns = [
         name="session_trainee_document",
     ),
     path(
-        "sessions/<int:pk>/documents/archive-<slug:which>.zip",
-        views.session_documents_zip,
-        name="session_documents_zip",
+        "sessions/<int:pk>/documents/archive-<slug:which>/",
+        views.session_bundle_start,
+        name="session_bundle_start",
+    ),
+    path(
+        "sessions/<int:pk>/documents/archives/<int:bundle_pk>/",
+        views.session_bundle,
+        name="session_bundle",
+    ),
+    path(
+        "sessions/<int:pk>/documents/archives/<int:bundle_pk>/etat/",
+        views.session_bundle_status,
+        name="session_bundle_status",
+    ),
+    path(
+        "sessions/<int:pk>/documents/archives/<int:bundle_pk>/archive.zip",
+        views.session_bundle_download,
+        name="session_bundle_download",
     ),
     path("mes-documents/<int:pk>/<slug:kind>.pdf", views.my_document, name="my_document"),
 ]

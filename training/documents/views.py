@@ -8,13 +8,11 @@ and only their own personal documents.
 
 from __future__ import annotations
 
-import tempfile
-
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import PDF, ZIP, download_response
 from training.access import permissions
@@ -22,12 +20,10 @@ from training.access.mixins import role_required
 from training.documents import attendance_sheet, services
 from training.documents import selectors as document_selectors
 from training.documents.data import SessionData
+from training.documents.models import DocumentBundle
 from training.documents.registry import PERSONAL_KINDS, SESSION_KINDS, kind_get
 from training.sessions import selectors
 from training.sessions.models import Enrolment
-
-# ZIPs above this size spill from memory to a temporary file on disk.
-ZIP_SPOOL_BYTES = 16 * 1024 * 1024
 
 
 def _pdf(document: services.Document):
@@ -64,6 +60,7 @@ def session_documents(request, pk: int):
             "is_over": data.is_over,
             "attested_slots": data.attested_slots,
             "slot_count": len(data.slots),
+            "bundles": document_selectors.bundles_latest(session=session),
         },
     )
 
@@ -93,18 +90,67 @@ def session_trainee_document(request, pk: int, kind: str, trainee_pk: int):
     return _pdf(document)
 
 
-@require_GET
+@require_POST
 @role_required(permissions.can_run_sessions)
-def session_documents_zip(request, pk: int, which: str):
-    """Download every document of the session, or every certificate, as one ZIP."""
+def session_bundle_start(request, pk: int, which: str):
+    """« Tout télécharger » / « Télécharger tous les certificats »: find the bundle of the
+    current documents or queue its build, then show its page (the build is the worker's)."""
     session = selectors.session_get_managed(user=request.user, pk=pk)
     if which not in services.ZIP_CHOICES:
         raise Http404
-    archive = tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES)  # noqa: SIM115
-    services.documents_zip(session=session, which=which, fileobj=archive)
-    archive.seek(0)
-    name = f"{slugify(session.code) or session.pk}-{which}.zip"
-    return download_response(archive, filename=name, content_type=ZIP)
+    bundle, _started = services.bundle_request(session=session, which=which, user=request.user)
+    return redirect("training:session_bundle", pk=session.pk, bundle_pk=bundle.pk)
+
+
+def _bundle_or_404(request, pk: int, bundle_pk: int):
+    session = selectors.session_get_managed(user=request.user, pk=pk)
+    return session, get_object_or_404(
+        document_selectors.session_bundles(session=session), pk=bundle_pk
+    )
+
+
+@require_GET
+@role_required(permissions.can_run_sessions)
+def session_bundle(request, pk: int, bundle_pk: int):
+    """A bundle's page: its progress (updated by bundle-progress.js), then its ZIP."""
+    session, bundle = _bundle_or_404(request, pk, bundle_pk)
+    return render(
+        request,
+        "training/session_bundle.html",
+        {
+            "session": session,
+            "tab": "documents",
+            "can_manage": True,
+            "enrolled_count": selectors.session_enrolled_count(session=session),
+            "bundle": bundle,
+            "state": document_selectors.bundle_state(bundle=bundle),
+        },
+    )
+
+
+@require_GET
+@role_required(permissions.can_run_sessions)
+def session_bundle_status(request, pk: int, bundle_pk: int):
+    """The bundle's progress as JSON, polled by its page."""
+    _session, bundle = _bundle_or_404(request, pk, bundle_pk)
+    response = JsonResponse(document_selectors.bundle_state(bundle=bundle))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@role_required(permissions.can_run_sessions)
+def session_bundle_download(request, pk: int, bundle_pk: int):
+    """The bundle's ZIP, once the worker has finished it (never a half-written file)."""
+    session, bundle = _bundle_or_404(request, pk, bundle_pk)
+    if bundle.status != DocumentBundle.Status.READY or not bundle.file:
+        return redirect("training:session_bundle", pk=session.pk, bundle_pk=bundle.pk)
+    try:
+        handle = bundle.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    name = f"{slugify(session.code) or session.pk}-{bundle.which}.zip"
+    return download_response(handle, filename=name, content_type=ZIP)
 
 
 @require_GET

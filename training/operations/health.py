@@ -21,6 +21,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.module_loading import import_string
 
+from training.background.health import queue_health
+
 logger = logging.getLogger(__name__)
 
 HealthCheck = Callable[[], None]
@@ -56,6 +58,14 @@ def media_writable() -> None:
                 raise HealthProblem(f"media storage returned other bytes for {name}")
     finally:
         default_storage.delete(name)
+
+
+def queue_moves() -> None:
+    """Raise when the task queue does not move (tasks wait, no worker beats): see
+    ``training.background.health.queue_health``."""
+    health = queue_health()
+    if not health.ok:
+        raise HealthProblem(health.problem)
 
 
 @dataclass(frozen=True)

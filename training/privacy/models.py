@@ -32,6 +32,7 @@ class AuditEvent(AppendOnlyModel):
         ENROLMENT_CREATE = "enrolment.create", _("Trainee enrolled")
         ENROLMENT_REMOVE = "enrolment.remove", _("Trainee removed")
         SLOT_ATTEST = "slot.attest", _("Half-day closed and attested")
+        SLOT_AUTO_CLOSE = "slot.auto_close", _("Half-day closed automatically")
         DOCUMENT_GENERATE = "document.generate", _("Document generated")
         ACCOUNT_ANONYMISE = "account.anonymise", _("Account anonymised")
         ERASURE_REQUEST = "erasure.request", _("Erasure requested")

@@ -32,7 +32,7 @@ from training.attendance.models import (
     SigningAttempt,
     SlotAttendance,
 )
-from training.documents.models import GeneratedDocument
+from training.documents.models import DocumentBundle, GeneratedDocument
 from training.privacy.audit import audit_record
 from training.privacy.models import AuditEvent, SlotEvidenceSeal
 from training.privacy.services import ANONYMOUS_DOMAIN, user_anonymise
@@ -84,10 +84,20 @@ def login_records(*, now: datetime.datetime | None = None) -> list[tuple[str, ob
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     cutoff = _months_before(now or timezone.now(), settings.RETENTION_LOGIN_RECORDS_MONTHS)
+    from training.background.models import EmailDelivery, TaskFailure
+
     return [
         ("login_failures", AccessAttempt.objects.filter(attempt_time__lt=cutoff)),
         ("login_failure_logs", AccessFailureLog.objects.filter(attempt_time__lt=cutoff)),
         ("login_logs", AccessLog.objects.filter(attempt_time__lt=cutoff)),
+        # Who was sent which email, and the errors of background work: the same period.
+        (
+            "email_deliveries",
+            EmailDelivery.objects.filter(created_at__lt=cutoff).exclude(
+                status__in=[EmailDelivery.Status.QUEUED, EmailDelivery.Status.SENDING]
+            ),
+        ),
+        ("failed_tasks", TaskFailure.objects.filter(failed_at__lt=cutoff)),
     ]
 
 
@@ -110,6 +120,7 @@ def purge_plan(*, now: datetime.datetime | None = None) -> OrderedDict:
             ("evidence_seals", SlotEvidenceSeal.objects.filter(slot__session__in=sessions)),
             ("wrong_codes", SigningAttempt.objects.filter(slot__session__in=sessions)),
             ("generated_documents", GeneratedDocument.objects.filter(session__in=sessions)),
+            ("document_bundles", DocumentBundle.objects.filter(session__in=sessions)),
             ("quiz_attempts", Attempt.objects.filter(session__in=sessions)),
             ("enrolments", Enrolment.objects.filter(session__in=sessions)),
             *login_records(now=now),
@@ -138,6 +149,7 @@ def purge_expired(*, dry_run: bool = False, now: datetime.datetime | None = None
         files = _files(plan["attendance_signatures"], "evidence_file")
         files += _files(plan["slot_attestations"], "attestation_image")
         files += _files(plan["generated_documents"], "file")
+        files += _files(plan["document_bundles"], "file")
         # Queryset deletes do not call the models' append-only ``delete``; corrections go
         # first because they protect their signatures.
         for kind, queryset in plan.items():

@@ -19,6 +19,7 @@ from modules.models import LessonProgress
 from quizzes.models import Attempt
 from training.accounts.models import User
 from training.attendance.models import SigningAttempt
+from training.background.models import EmailDelivery
 from training.privacy.audit import audit_record
 from training.privacy.models import AuditEvent, ErasureRequest
 from training.sessions.models import CalendarToken
@@ -111,6 +112,8 @@ def user_anonymise(*, user: User, by: User | None) -> User:
             "wrong_codes": SigningAttempt.objects.filter(trainee=user).delete()[0],
             "calendar_token": CalendarToken.objects.filter(user=user).delete()[0],
             "login_attempts": _forget_login_attempts(old_email),
+            # Which emails they were sent, with the mail server's errors (their address).
+            "email_deliveries": EmailDelivery.objects.filter(recipient=user).delete()[0],
         }
         pseudonym = f"n° {user.pk}"
         user.first_name = "Personne anonymisée"

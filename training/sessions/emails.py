@@ -1,24 +1,33 @@
 """The emails of sessions: invitations, convocations (with their ``.ics``) and cancellation
 notices, rendered in French from ``templates/training/email/``.
+
+Nothing here talks to the mail server in a request: ``*_queue`` functions write one
+``EmailDelivery`` per person in the caller's transaction and enqueue the worker's task once it
+commits; the worker builds each message when it sends it (``DeliveryMessages``), so a message
+queued during an outage carries the session's data of the moment it leaves.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from training.accounts.models import User
+from training.background.models import EmailDelivery
+from training.background.services import deliveries_create
 from training.sessions.calendar import sessions_calendar
 from training.sessions.models import Enrolment, TrainingSession
 
@@ -67,6 +76,25 @@ def invitation_message(*, user: User) -> EmailMultiAlternatives:
     return message
 
 
+def password_reset_message(*, user: User, protocol: str, domain: str) -> EmailMultiAlternatives:
+    """Django's password reset email (its templates), with a token made now."""
+    context = {
+        "email": user.email,
+        "domain": domain,
+        "site_name": domain,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": protocol,
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("registration/password_reset_subject.txt", context)
+        body = render_to_string("registration/password_reset_email.html", context)
+    return EmailMultiAlternatives(
+        " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email]
+    )
+
+
 def _session_email_context(session: TrainingSession) -> dict:
     slots = list(session.slots.all())
     days = []
@@ -105,98 +133,185 @@ def convocation_message(
     return message
 
 
-def _send(messages: list[EmailMultiAlternatives]) -> int:
-    if not messages:
-        return 0
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0
+# --- Queueing: the worker sends (training/sessions/tasks.py) ----------------------------------
 
 
-def invitations_send(*, user_ids: Sequence[int]) -> int:
-    """Send the invitation (set-password link) to each new account."""
-    users = User.objects.filter(pk__in=user_ids)
-    return _send([invitation_message(user=user) for user in users])
+def _enqueue_after_commit(delivery_ids: list[int]) -> None:
+    if not delivery_ids:
+        return
+    from training.sessions.tasks import emails_enqueue
+
+    # robust: the rows are committed; should the queue be unreachable, the worker's recovery
+    # picks them up later (background.services.deliveries_requeue_lost) instead of a 500.
+    transaction.on_commit(lambda: emails_enqueue(delivery_ids=delivery_ids), robust=True)
 
 
-def convocations_send(*, enrolment_ids: Sequence[int]) -> int:
-    """Send (or resend) the convocation of each enrolment and note when it went."""
-    enrolments = list(
-        Enrolment.objects.filter(pk__in=enrolment_ids, status=Enrolment.Status.ENROLLED)
-        .select_related("trainee", "session")
-        .order_by("session_id")
+def invitations_queue(*, user_ids: Sequence[int]) -> list[int]:
+    """Queue the invitation (set-password link) of each new account."""
+    ids = deliveries_create(kind=EmailDelivery.Kind.INVITATION, recipient_ids=user_ids)
+    _enqueue_after_commit(ids)
+    return ids
+
+
+def convocations_queue(*, session: TrainingSession, trainee_ids: Sequence[int]) -> list[int]:
+    """Queue (or queue again) the convocation of each trainee of ``session``."""
+    ids = deliveries_create(
+        kind=EmailDelivery.Kind.CONVOCATION, recipient_ids=trainee_ids, session_id=session.pk
     )
-    messages = []
-    by_session: dict[int, tuple[bytes, dict]] = {}
-    for enrolment in enrolments:
-        if enrolment.session_id not in by_session:
-            session = TrainingSession.objects.prefetch_related("slots__modules", "trainers").get(
-                pk=enrolment.session_id
-            )
-            by_session[session.pk] = (session_ics(session=session), _session_email_context(session))
-        ics, base = by_session[enrolment.session_id]
-        enrolment.session = base["session"]
-        messages.append(convocation_message(enrolment=enrolment, ics=ics, base=base))
-    sent = _send(messages)
-    Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).update(
-        convocation_sent_at=timezone.now()
+    _enqueue_after_commit(ids)
+    return ids
+
+
+def cancellation_notices_queue(
+    *, session: TrainingSession, trainee_ids: Sequence[int], reason: str = ""
+) -> list[int]:
+    """Queue the notice telling each trainee that the session is cancelled."""
+    ids = deliveries_create(
+        kind=EmailDelivery.Kind.CANCELLATION,
+        recipient_ids=trainee_ids,
+        session_id=session.pk,
+        params={"reason": reason},
     )
-    return sent
+    _enqueue_after_commit(ids)
+    return ids
 
 
-def convocations_send_pending(*, batch_size: int = 100) -> tuple[int, int]:
-    """Send the convocations never sent for sessions not over, with the invitations they need.
+def password_reset_queue(*, user_id: int, protocol: str, domain: str) -> list[int]:
+    """Queue a password reset email (Django's form asked for it; the worker sends it)."""
+    ids = deliveries_create(
+        kind=EmailDelivery.Kind.PASSWORD_RESET,
+        recipient_ids=[user_id],
+        params={"protocol": protocol, "domain": domain},
+    )
+    _enqueue_after_commit(ids)
+    return ids
 
-    Each batch is marked sent once it has gone, so an interrupted run resumes where it
-    stopped. A trainee whose account was never used (no password, never logged in) also gets
-    the invitation with the link to choose a password. Returns (convocations, invitations).
-    """
-    pending = (
-        Enrolment.objects.filter(
-            status=Enrolment.Status.ENROLLED,
-            convocation_sent_at__isnull=True,
-            session__end_date__gte=timezone.localdate(),
+
+def emails_schedule(
+    *,
+    kind: str,
+    recipient_ids: Sequence[int],
+    send_at: datetime.datetime,
+    session: TrainingSession | None = None,
+    params: dict | None = None,
+) -> list[int]:
+    """Queue emails to leave at ``send_at`` (the task framework's ``run_after``): the way to
+    schedule a future send, e.g. a satisfaction survey the day after a session. A reminder's
+    ``params`` name its template (``{"template": "training/email/NAME"}``: NAME_subject.txt,
+    NAME.txt and NAME.html are rendered with the session and the trainee)."""
+    ids = deliveries_create(
+        kind=kind,
+        recipient_ids=recipient_ids,
+        session_id=session.pk if session is not None else None,
+        params=params,
+    )
+    EmailDelivery.objects.filter(pk__in=ids).update(next_attempt_at=send_at)
+    if ids:
+        from training.sessions.tasks import emails_enqueue
+
+        transaction.on_commit(
+            lambda: emails_enqueue(delivery_ids=ids, run_after=send_at), robust=True
         )
-        .exclude(session__status=TrainingSession.Status.CANCELLED)
-        .order_by("session_id", "pk")
-    )
-    convocations = invitations = 0
-    handled: set[int] = set()  # never twice in one run, even if a row could not be marked
-    while True:
-        batch = list(pending.exclude(pk__in=handled).select_related("trainee")[:batch_size])
-        if not batch:
-            return convocations, invitations
-        handled.update(e.pk for e in batch)
-        new_accounts = [
-            e.trainee_id
-            for e in batch
-            if e.trainee.last_login is None and not e.trainee.has_usable_password()
-        ]
-        invitations += invitations_send(user_ids=new_accounts)
-        convocations += convocations_send(enrolment_ids=[e.pk for e in batch])
+    return ids
 
 
-def convocation_send(*, enrolment: Enrolment) -> int:
-    """Send (or resend) one trainee's convocation."""
+@transaction.atomic
+def convocation_resend(*, enrolment: Enrolment) -> list[int]:
+    """« Renvoyer »: queue one trainee's convocation again."""
     if not enrolment.is_active:
         raise ValidationError(_("This trainee is no longer enrolled."), code="removed")
-    return convocations_send(enrolment_ids=[enrolment.pk])
+    return convocations_queue(session=enrolment.session, trainee_ids=[enrolment.trainee_id])
 
 
-def cancellation_notice_send(
-    *, session: TrainingSession, enrolment_ids: Sequence[int], reason: str = ""
-) -> int:
-    """Tell the trainees that their session is cancelled."""
-    session = TrainingSession.objects.prefetch_related("slots", "trainers").get(pk=session.pk)
-    base = _session_email_context(session)
-    base["reason"] = reason
-    messages = []
-    for enrolment in Enrolment.objects.filter(pk__in=enrolment_ids).select_related("trainee"):
-        subject, text, html = _render_email(
-            "session_cancelled", {**base, "trainee": enrolment.trainee}
+@transaction.atomic
+def convocations_resend(*, session: TrainingSession) -> list[int]:
+    """« Renvoyer les convocations »: queue the convocation of every enrolled trainee again."""
+    if session.status == TrainingSession.Status.CANCELLED:
+        raise ValidationError(_("This session is cancelled."), code="cancelled")
+    trainee_ids = list(
+        session.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list(
+            "trainee_id", flat=True
         )
-        message = EmailMultiAlternatives(
-            subject, text, settings.DEFAULT_FROM_EMAIL, [enrolment.trainee.email]
-        )
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    return _send(messages)
+    )
+    return convocations_queue(session=session, trainee_ids=trainee_ids)
+
+
+# --- Sending: called by the worker -------------------------------------------------------------
+
+
+class DeliveryMessages:
+    """Build the message of each delivery at the time it is sent (with the session's latest
+    data), sharing one .ics and one context per session across a batch."""
+
+    def __init__(self):
+        self._sessions: dict[int, tuple[bytes, dict]] = {}
+
+    def _session(self, session_id: int) -> tuple[bytes, dict]:
+        if session_id not in self._sessions:
+            session = TrainingSession.objects.prefetch_related("slots__modules", "trainers").get(
+                pk=session_id
+            )
+            self._sessions[session_id] = (
+                session_ics(session=session),
+                _session_email_context(session),
+            )
+        return self._sessions[session_id]
+
+    def __call__(self, delivery: EmailDelivery) -> EmailMultiAlternatives | None:
+        Kind = EmailDelivery.Kind
+        user = delivery.recipient
+        if delivery.kind == Kind.INVITATION:
+            if user.last_login is not None or user.has_usable_password():
+                return None  # the account is in use: no set-password link any more
+            return invitation_message(user=user)
+        if delivery.kind == Kind.CONVOCATION:
+            enrolment = (
+                Enrolment.objects.filter(
+                    session_id=delivery.session_id,
+                    trainee_id=user.pk,
+                    status=Enrolment.Status.ENROLLED,
+                )
+                .exclude(session__status=TrainingSession.Status.CANCELLED)
+                .select_related("trainee")
+                .first()
+            )
+            if enrolment is None:
+                return None
+            ics, base = self._session(delivery.session_id)
+            enrolment.session = base["session"]
+            return convocation_message(enrolment=enrolment, ics=ics, base=base)
+        if delivery.kind == Kind.CANCELLATION:
+            _ics, base = self._session(delivery.session_id)
+            context = {**base, "reason": delivery.params.get("reason", ""), "trainee": user}
+            subject, text, html = _render_email("session_cancelled", context)
+            message = EmailMultiAlternatives(
+                subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]
+            )
+            message.attach_alternative(html, "text/html")
+            return message
+        if delivery.kind == Kind.PASSWORD_RESET:
+            return password_reset_message(user=user, **delivery.params)
+        if delivery.kind == Kind.REMINDER:
+            template = delivery.params.get("template", "")
+            if not template.startswith("training/email/"):
+                raise ValueError(f"A reminder needs a template under training/email/: {template!r}")
+            context = {"trainee": user, "ORGANISATION": settings.ORGANISATION}
+            if delivery.session_id:
+                context.update(self._session(delivery.session_id)[1])
+                context["trainee"] = user
+            name = template.removeprefix("training/email/")
+            subject, text, html = _render_email(name, context)
+            message = EmailMultiAlternatives(
+                subject, text, settings.DEFAULT_FROM_EMAIL, [user.email]
+            )
+            message.attach_alternative(html, "text/html")
+            return message
+        raise ValueError(f"No message for the email kind {delivery.kind!r}.")
+
+
+def delivery_sent(delivery: EmailDelivery) -> None:
+    """Note on the enrolment when its convocation went (shown in the admin and the exports)."""
+    if delivery.kind == EmailDelivery.Kind.CONVOCATION:
+        Enrolment.objects.filter(
+            session_id=delivery.session_id, trainee_id=delivery.recipient_id
+        ).update(convocation_sent_at=delivery.sent_at)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from training.accounts.models import User
-from training.sessions.emails import convocations_send, invitations_send
+from training.sessions.emails import convocations_queue, invitations_queue
 from training.sessions.models import Enrolment, TrainingSession
 from training.sessions.services import check_open, check_room, trainee_group
 
@@ -249,18 +249,11 @@ def trainee_csv_parse(data: bytes) -> ParsedImport:
     return trainee_rows_parse(text)
 
 
-# Above this many trainees enrolled at once, an import leaves the emails to
-# ``convocations_send_pending`` (the ``send_pending_convocations`` command, run by cron):
-# 5,000 convocations take minutes to build and send, far beyond a request's timeout.
-IMPORT_EMAILS_INLINE_MAX = 50
-
-
 @dataclass
 class ImportReport:
     accounts_created: list[str] = field(default_factory=list)
     enrolled: list[str] = field(default_factory=list)
     already_enrolled: list[str] = field(default_factory=list)
-    emails_deferred: bool = False
 
 
 @transaction.atomic
@@ -335,16 +328,10 @@ def enrolment_import_csv(
     report.enrolled = [u.email for u in fresh] + [
         u.email for u in existing.values() if u.pk in reactivated_ids
     ]
-    if send_emails and len(report.enrolled) > IMPORT_EMAILS_INLINE_MAX:
-        report.emails_deferred = True  # convocation_sent_at stays empty: the task picks them up
-    elif send_emails:
-        new_ids = [u.pk for u in new_users]
-        trainee_ids = [u.pk for u in fresh] + list(reactivated_ids)
-        enrolled_ids = list(
-            Enrolment.objects.filter(session=session, trainee_id__in=trainee_ids).values_list(
-                "pk", flat=True
-            )
+    if send_emails:
+        # Queued with the enrolments (all or nothing too), sent by the worker in batches.
+        invitations_queue(user_ids=[u.pk for u in new_users])
+        convocations_queue(
+            session=session, trainee_ids=[u.pk for u in fresh] + list(reactivated_ids)
         )
-        transaction.on_commit(lambda: invitations_send(user_ids=new_ids))
-        transaction.on_commit(lambda: convocations_send(enrolment_ids=enrolled_ids))
     return report

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from quizzes import selectors as quiz_selectors
 from training.accounts.models import User
+from training.background.models import EmailDelivery
 from training.sessions.imports import TraineeRow
 from training.sessions.models import CalendarToken, Enrolment, Slot, TrainingSession
 
@@ -103,7 +104,22 @@ def session_enrolments(*, session: TrainingSession, include_removed: bool = Fals
     )
     if not include_removed:
         queryset = queryset.filter(status=Enrolment.Status.ENROLLED)
-    return list(queryset)
+    enrolments = list(queryset)
+    latest = convocation_deliveries(session=session)
+    for enrolment in enrolments:
+        enrolment.convocation = latest.get(enrolment.trainee_id)
+    return enrolments
+
+
+def convocation_deliveries(*, session: TrainingSession) -> dict:
+    """The latest convocation email of each trainee of the session (queued, sent or failed)."""
+    latest = {}
+    deliveries = EmailDelivery.objects.filter(
+        session=session, kind=EmailDelivery.Kind.CONVOCATION
+    ).order_by("recipient_id", "-created_at", "-pk")
+    for delivery in deliveries:
+        latest.setdefault(delivery.recipient_id, delivery)
+    return latest
 
 
 def session_enrolled_count(*, session: TrainingSession) -> int:

@@ -26,7 +26,11 @@ from modules.models import Resource
 from training.access import roles
 from training.accounts.models import User
 from training.attendance.selectors import slot_has_attendance
-from training.sessions.emails import cancellation_notice_send, convocations_send, invitations_send
+from training.sessions.emails import (
+    cancellation_notices_queue,
+    convocations_queue,
+    invitations_queue,
+)
 from training.sessions.models import CalendarToken, Enrolment, Slot, TrainingSession
 from training.sessions.scheduling import (
     DEFAULT_TIMES,
@@ -247,20 +251,18 @@ def session_duplicate(
 
 @transaction.atomic
 def session_cancel(*, session: TrainingSession, reason: str = "") -> TrainingSession:
-    """Cancel a session and tell its enrolled trainees by email once committed."""
+    """Cancel a session and queue the email telling each enrolled trainee."""
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     if session.status == TrainingSession.Status.CANCELLED:
         raise ValidationError(_("This session is already cancelled."), code="cancelled")
     session.status = TrainingSession.Status.CANCELLED
     session.save(update_fields=["status", "updated"])
-    enrolment_ids = list(
-        session.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list("pk", flat=True)
-    )
-    transaction.on_commit(
-        lambda: cancellation_notice_send(
-            session=session, enrolment_ids=enrolment_ids, reason=reason
+    trainee_ids = list(
+        session.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list(
+            "trainee_id", flat=True
         )
     )
+    cancellation_notices_queue(session=session, trainee_ids=trainee_ids, reason=reason)
     return session
 
 
@@ -403,7 +405,11 @@ def enrolment_create(
     organisation: str = "",
     send_convocation: bool = True,
 ) -> Enrolment:
-    """Enrol a person by email; an unknown email gets an account and an invitation."""
+    """Enrol a person by email; an unknown email gets an account and an invitation.
+
+    The emails are queued in this transaction and sent by the worker: a mail server that is
+    down delays them, it never fails the enrolment.
+    """
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -451,11 +457,10 @@ def enrolment_create(
         enrolment.enrolled_at = timezone.now()
         enrolment.cancelled_at = None
         enrolment.save(update_fields=["status", "enrolled_at", "cancelled_at"])
-    enrolment_id, user_id = enrolment.pk, user.pk
     if created:
-        transaction.on_commit(lambda: invitations_send(user_ids=[user_id]))
+        invitations_queue(user_ids=[user.pk])
     if send_convocation:
-        transaction.on_commit(lambda: convocations_send(enrolment_ids=[enrolment_id]))
+        convocations_queue(session=session, trainee_ids=[user.pk])
     return enrolment
 
 

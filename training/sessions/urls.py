@@ -46,6 +46,11 @@ urlpatterns = [
         views.convocation_resend,
         name="convocation_resend",
     ),
+    path(
+        "sessions/<int:pk>/stagiaires/convocations/",
+        views.convocations_resend,
+        name="convocations_resend",
+    ),
     path("sessions/<int:pk>/resultats/", views.session_results, name="session_results"),
     path("sessions/<int:pk>/ressources/", views.session_resources, name="session_resources"),
     path(

@@ -306,7 +306,10 @@ def enrolment_create(request, pk: int):
         else:
             messages.success(
                 request,
-                _("%(name)s is enrolled; the convocation has been sent.")
+                _(
+                    "%(name)s is enrolled; the convocation is on its way (its status is in "
+                    "the « Convocation » column)."
+                )
                 % {"name": enrolment.trainee},
             )
             return redirect("training:session_trainees", pk=session.pk)
@@ -335,14 +338,36 @@ def convocation_resend(request, pk: int, enrolment_pk: int):
     session = selectors.session_get_managed(user=request.user, pk=pk)
     enrolment = get_object_or_404(session.enrolments.select_related("trainee"), pk=enrolment_pk)
     try:
-        emails.convocation_send(enrolment=enrolment)
+        emails.convocation_resend(enrolment=enrolment)
     except ValidationError as error:
         _error_message(request, error)
     else:
         messages.success(
             request,
-            _("The convocation has been sent again to %(email)s.")
+            _("The convocation to %(email)s is queued; it leaves within a minute.")
             % {"email": enrolment.trainee.email},
+        )
+    return redirect("training:session_trainees", pk=session.pk)
+
+
+@require_POST
+@role_required(permissions.can_run_sessions)
+def convocations_resend(request, pk: int):
+    """« Renvoyer les convocations »: every enrolled trainee's convocation, queued again."""
+    session = selectors.session_get_managed(user=request.user, pk=pk)
+    try:
+        queued = emails.convocations_resend(session=session)
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d convocation is queued; the « Convocation » column shows when it leaves.",
+                "%(count)d convocations are queued; the « Convocation » column shows when each one leaves.",
+                len(queued),
+            )
+            % {"count": len(queued)},
         )
     return redirect("training:session_trainees", pk=session.pk)
 
@@ -378,16 +403,13 @@ def enrolment_import(request, pk: int):
                         "already": len(report.already_enrolled),
                     },
                 )
-                if report.emails_deferred:
-                    messages.info(
-                        request,
-                        _(
-                            "The convocations and invitations of so many trainees are sent by "
-                            "the scheduled task (python manage.py send_pending_convocations) "
-                            "within a few minutes: the « Convocation » column shows when each "
-                            "one has gone."
-                        ),
-                    )
+                messages.info(
+                    request,
+                    _(
+                        "The convocations and invitations are sent in the background: the "
+                        "« Convocation » column shows when each one has gone."
+                    ),
+                )
                 return redirect("training:session_trainees", pk=session.pk)
         context.update(form=EnrolmentImportForm(), parsed=parsed)
         return render(request, "training/session_import.html", context)

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from training.access.roles import ADMINISTRATOR, TRAINEE, TRAINER
 from training.accounts.services import account_create, account_invitation_url
-from training.sessions.emails import invitations_send
+from training.sessions.emails import invitations_queue
 
 ROLES = {"administrator": ADMINISTRATOR, "trainer": TRAINER, "trainee": TRAINEE}
 
@@ -33,12 +33,12 @@ class Command(BaseCommand):
                 user = account_create(
                     email=email, role=ROLES[role], first_name=first_name, last_name=last_name
                 )
+                invitations_queue(user_ids=[user.pk])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        sent = invitations_send(user_ids=[user.pk])
         url = account_invitation_url(user=user, site_url=settings.SITE_URL)
         self.stdout.write(
             self.style.SUCCESS(f"Account created: {user.email} ({ROLES[role]}).")
-            + ("\nInvitation email sent." if sent else "")
+            + "\nInvitation email queued: the task worker sends it."
         )
         self.stdout.write(f"Link to choose the password: {url}")

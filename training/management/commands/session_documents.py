@@ -1,16 +1,20 @@
 """Write a session's documents (PDF) into a folder.
 
 For printing a whole pack before a session, or archiving one after it, without a browser.
-It uses the same cached rendering as the site: documents whose inputs did not change since
-their last rendering are copied from storage, not rendered again.
+The bundle is built by the task worker, like « Tout télécharger »: this command asks for it
+(joining a build already under way for the same documents), follows its progress, then
+unpacks the ZIP into the folder. Documents whose inputs did not change since their last
+rendering are not printed again.
 """
 
+import zipfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from training.documents.models import DocumentBundle
 from training.documents.registry import KINDS, kind_get
-from training.documents.services import documents_write
+from training.documents.services import ZIP_ALL, bundle_request, bundle_wait
 from training.sessions.models import TrainingSession
 
 
@@ -24,8 +28,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind", choices=choices, help="Only this kind of document (default: all)."
         )
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=1800,
+            help="Seconds to wait for the worker (default: 1800).",
+        )
 
-    def handle(self, *args, reference, out, kind=None, **options):
+    def handle(self, *args, reference, out, kind=None, timeout=1800, **options):
         session = TrainingSession.objects.filter(code=reference).first()
         if session is None:
             raise CommandError(f"No session with the reference {reference!r}.")
@@ -34,8 +44,30 @@ class Command(BaseCommand):
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CommandError(f"Cannot create the folder {folder}: {exc}") from exc
-        key = kind_get(kind).key if kind else None
-        written = documents_write(session=session, out=folder, kind=key)
+        which = kind_get(kind).key if kind else ZIP_ALL
+        bundle, started = bundle_request(session=session, which=which)
+        self.stdout.write(
+            f"Bundle {bundle.pk}: {'queued' if started else 'already ' + bundle.status}, "
+            f"{bundle.total} document(s); waiting for the task worker…"
+        )
+        bundle = bundle_wait(bundle=bundle, timeout=timeout)
+        if bundle.status == DocumentBundle.Status.FAILED:
+            raise CommandError(f"The bundle could not be built: {bundle.error}")
+        if bundle.status != DocumentBundle.Status.READY:
+            raise CommandError(
+                f"The bundle is still {bundle.status} ({bundle.done}/{bundle.total}) after "
+                f"{timeout:.0f} s. Is a task worker running? (make run starts one; in "
+                "production: systemctl status partage-worker)"
+            )
+        written = []
+        with bundle.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+            for member in archive.infolist():
+                target = (folder / member.filename).resolve()
+                if folder.resolve() not in target.parents:  # pragma: no cover - our own ZIP
+                    raise CommandError(f"Unexpected path in the bundle: {member.filename}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.read(member))
+                written.append(target)
         for path in written:
             self.stdout.write(str(path))
         self.stdout.write(self.style.SUCCESS(f"{len(written)} document(s) written to {folder}."))

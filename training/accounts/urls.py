@@ -22,9 +22,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path(
-        "comptes/reinitialisation/", auth_views.PasswordResetView.as_view(), name="password_reset"
-    ),
+    path("comptes/reinitialisation/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "comptes/reinitialisation/envoye/",
         auth_views.PasswordResetDoneView.as_view(),

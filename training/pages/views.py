@@ -55,8 +55,9 @@ def accessibility(request):
 
 # --- Error pages ------------------------------------------------------------------------------
 
-# How long a client is told to wait before retrying when the database or the disk is unavailable.
-RETRY_AFTER_SECONDS = 30
+# How long a client is told to wait before retrying: a lock or a restart lasts seconds; a
+# full disk needs someone to free space.
+RETRY_AFTER_SECONDS = {"database": 30, "storage": 300}
 
 
 def _error_page(template: str, context: dict, status: int) -> HttpResponse:
@@ -85,14 +86,11 @@ def server_error(request):
             {"reported": error_reporting_configured(), "organisation": settings.ORGANISATION},
             status=500,
         )
+    retry_after = RETRY_AFTER_SECONDS[reason]
     response = _error_page(
         "503.html",
-        {
-            "reason": reason,
-            "retry_after": RETRY_AFTER_SECONDS,
-            "organisation": settings.ORGANISATION,
-        },
+        {"reason": reason, "retry_after": retry_after, "organisation": settings.ORGANISATION},
         status=503,
     )
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(retry_after)
     return response

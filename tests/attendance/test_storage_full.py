@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import attendance_session, attested_session, scan_pdf, signature_png
-from tests.full_disk import full_disk  # noqa: F401 - the fixture
 from training.attendance import codes
 from training.attendance.models import AttendanceSignature, SlotAttendance
 from training.documents.models import GeneratedDocument

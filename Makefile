@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://training:training@127.0.0.1:5432/training
 export DJANGO_SETTINGS_MODULE := training.settings
 
-.PHONY: run test setup system system-run venv messages check-messages lint pytest pytest-pg bench clean
+.PHONY: run test setup system system-run venv messages check-messages lint pytest pytest-pg pytest-faults bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,11 +44,16 @@ check-messages: venv
 	$(PY) scripts/check_catalogue.py
 
 pytest: venv messages
-	$(VENV)/bin/pytest -n 2 -q
+	$(VENV)/bin/pytest -n 2 -q -m "not faults"
 
 pytest-pg: venv messages
 	bash scripts/ensure_postgres.sh
-	DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(VENV)/bin/pytest -n 2 -q -m "not e2e"
+	DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(VENV)/bin/pytest -n 2 -q -m "not e2e and not faults"
+
+# Fault injection against a real gunicorn (workers killed, database read-only or locked), one
+# test at a time: each starts its own server on a copy of the demo (tests/faults/).
+pytest-faults: venv messages
+	$(VENV)/bin/pytest -p no:xdist -q -m faults
 
 test: system venv lint check-messages messages
 	$(PY) manage.py makemigrations --check --dry-run
@@ -56,6 +61,7 @@ test: system venv lint check-messages messages
 	  && SQLITE_PATH=$$tmp/check.sqlite3 DATABASE_URL= $(PY) manage.py load_course --dry-run >/dev/null \
 	  && rm -rf $$tmp && echo "Course content valid (load_course --dry-run on a fresh database)."
 	$(MAKE) --no-print-directory pytest
+	$(MAKE) --no-print-directory pytest-faults
 	$(MAKE) --no-print-directory pytest-pg
 
 bench: system venv messages

@@ -1,6 +1,5 @@
 """The fault tests run a real gunicorn on a copy of the demo database, built once per run."""
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -21,19 +20,18 @@ def demo_folder(tmp_path_factory):
 def start_server(demo_folder):
     """Start gunicorn on a fresh copy of the demo; stopped (with anything left) at the end.
 
-    The folder is outside pytest's temporary tree (whose parents are private to root) so that
-    the workers may run as an unprivileged user: root ignores file permissions, and the
-    read-only database test needs them to count.
+    ``file_permissions_apply``: root ignores file permissions, so a read-only file would not
+    be read-only for a server run by root; the server then runs without those capabilities
+    (``setpriv``, from util-linux).
     """
     servers = []
     folders = []
 
-    def start(*, unprivileged: bool = False) -> Server:
+    def start(*, file_permissions_apply: bool = False) -> Server:
         folder = Path(tempfile.mkdtemp(prefix="faults-"))
         folders.append(folder)
         demo_copy(demo_folder, folder)
-        user = "nobody" if unprivileged and os.geteuid() == 0 else None
-        server = Server(folder, user=user)
+        server = Server(folder, file_permissions_apply=file_permissions_apply)
         servers.append(server)
         return server.start()
 

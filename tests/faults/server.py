@@ -101,7 +101,9 @@ class Server:
     """gunicorn with 2 sync workers on 127.0.0.1 (a free port), as in production."""
 
     folder: Path
-    user: str | None = None  # run the workers as this user (when the tests run as root)
+    # Run without the capabilities that let root ignore file permissions (CAP_DAC_OVERRIDE,
+    # CAP_DAC_READ_SEARCH), so that a file made read-only is read-only for the server too.
+    file_permissions_apply: bool = False
     workers: int = 2
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     process: subprocess.Popen | None = None
@@ -114,10 +116,10 @@ class Server:
 
     def start(self) -> Server:
         self.info = json.loads(manage(self.env, "shell", stdin=INFO_SCRIPT).split("INFO", 1)[1])
-        if self.user:
-            subprocess.run(["chown", "-R", f"{self.user}:", str(self.folder)], check=True)
-            self.folder.chmod(0o755)
-        command = [
+        command = []
+        if self.file_permissions_apply and os.geteuid() == 0:
+            command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]
+        command += [
             GUNICORN,
             "training.wsgi:application",
             "--bind",
@@ -131,11 +133,6 @@ class Server:
             "--log-level",
             "info",
         ]
-        if self.user:
-            group = subprocess.run(
-                ["id", "-gn", self.user], capture_output=True, text=True, check=True
-            ).stdout.strip()
-            command += ["--user", self.user, "--group", group]
         if _has_control_socket():
             command += ["--no-control-socket"]  # gunicorn ≥ 24: one per server, not shared
         self.log = self.folder / "gunicorn.log"

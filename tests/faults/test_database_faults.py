@@ -37,6 +37,10 @@ def _read(server):
     return status, time.monotonic() - began
 
 
+def _files(database):
+    return [path for path in database.parent.glob(database.name + "*") if path.is_file()]
+
+
 def _recycle_workers(server) -> None:
     """Replace the workers (a deploy or a crash during the fault): their new connections are
     opened while the file is read-only."""
@@ -69,7 +73,11 @@ def test_a_read_only_database_answers_503_then_service_returns_at_once(start_ser
             read_status, _ = _read(server)
             window[f"read {read_status}"] += 1
     finally:
-        database.chmod(0o644)
+        # The operator makes the database writable again: the file and its -wal and -shm files,
+        # which SQLite creates with the file's mode (read-only ones if made meanwhile).
+        modes = {path.name: oct(path.stat().st_mode & 0o777) for path in _files(database)}
+        for path in _files(database):
+            path.chmod(0o644)
     restored = time.monotonic()
     after = Counter()
     while True:
@@ -84,9 +92,12 @@ def test_a_read_only_database_answers_503_then_service_returns_at_once(start_ser
     assert window["read 200"] == 10, window  # …while reading still works
     # Back at once: at most one refused write per worker (a connection opened read-only
     # that only read since), then the next one works.
-    assert after[302] == 1 and after[503] <= server.workers, (after, errors[-5:])
+    assert after[302] == 1 and after[503] <= server.workers, (after, modes, errors[-5:])
     assert recovery < 5
-    print(f"read-only window: {dict(window)}; after restore: {dict(after)} in {recovery:.2f} s")
+    print(
+        f"read-only window: {dict(window)} (files {modes}); "
+        f"after restore: {dict(after)} in {recovery:.2f} s"
+    )
 
 
 def test_a_locked_database_answers_503_after_the_lock_timeout_and_reads_go_on(start_server):

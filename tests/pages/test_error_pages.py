@@ -6,9 +6,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from core.database import database_unavailable
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-from training.pages.views import server_error
 
 
 def _read_only(on: bool) -> None:
@@ -64,6 +62,8 @@ def _caught(statement: str, *, read_only: bool = False) -> DatabaseError:
 
 @pytest.mark.django_db
 def test_only_errors_that_mean_unavailable_are_treated_as_such():
+    from core.database import database_unavailable
+
     missing_table = _caught("SELECT * FROM no_such_table_at_all")
     duplicate = _caught(
         "INSERT INTO django_content_type (app_label, model) "
@@ -79,6 +79,8 @@ def test_only_errors_that_mean_unavailable_are_treated_as_such():
 
 @pytest.mark.django_db
 def test_the_503_page_reads_nothing_from_the_database(django_assert_num_queries):
+    from training.pages.views import server_error
+
     error = _caught("UPDATE django_content_type SET model = model", read_only=True)
     request = RequestFactory().post("/comptes/connexion/")
     try:

@@ -104,6 +104,8 @@ class Server:
     # Run without the capabilities that let root ignore file permissions (CAP_DAC_OVERRIDE,
     # CAP_DAC_READ_SEARCH), so that a file made read-only is read-only for the server too.
     file_permissions_apply: bool = False
+    bind_port: int = 0  # 0: a free port
+    extra_env: dict = field(default_factory=dict)
     workers: int = 2
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     process: subprocess.Popen | None = None
@@ -112,7 +114,7 @@ class Server:
 
     @property
     def env(self) -> dict:
-        return manage_env(self.folder, self.secret)
+        return {**manage_env(self.folder, self.secret), **self.extra_env}
 
     def start(self) -> Server:
         self.info = json.loads(manage(self.env, "shell", stdin=INFO_SCRIPT).split("INFO", 1)[1])
@@ -123,7 +125,7 @@ class Server:
             GUNICORN,
             "training.wsgi:application",
             "--bind",
-            "127.0.0.1:0",
+            f"127.0.0.1:{self.bind_port}",
             "--workers",
             str(self.workers),
             "--timeout",

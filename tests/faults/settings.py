@@ -23,9 +23,12 @@ SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 warnings.filterwarnings("ignore", message="No directory at")
-# No collectstatic: plain storage, the pages only need the URLs.
+# No collectstatic: plain storage, files served by WhiteNoise from the apps' folders.
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+if os.environ.get("EMAIL_FILE_PATH"):  # the manual probes count the emails sent
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]

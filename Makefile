@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://training:training@127.0.0.1:5432/training
 REDIS_TEST_PORT ?= 6391
 export DJANGO_SETTINGS_MODULE := training.settings
 
-.PHONY: run test setup system system-run venv messages check-messages lint pytest pytest-pg bench clean lock lock-upgrade smoke pytest-rq
+.PHONY: run test setup system system-run venv messages check-messages lint pytest pytest-pg bench clean lock lock-upgrade smoke pytest-rq pytest-faults
 
 # Installs come from the lock (requirements/*.txt, exact versions with hashes), refreshed from
 # pyproject.toml by `make lock`. The project itself runs from this folder: nothing to install.
@@ -47,7 +47,7 @@ check-messages: venv
 	$(PY) scripts/check_catalogue.py
 
 pytest: venv messages
-	$(VENV)/bin/pytest -n 2 -q
+	$(VENV)/bin/pytest -n 2 -q -m "not faults"
 
 # The README's production deployment, end to end: fresh virtualenv from the lock, PostgreSQL,
 # gunicorn behind a real nginx, Chromium through it (scripts/smoke_production.sh).
@@ -56,7 +56,12 @@ smoke: system venv
 
 pytest-pg: venv messages
 	bash scripts/ensure_postgres.sh
-	DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(VENV)/bin/pytest -n 2 -q -m "not e2e"
+	DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(VENV)/bin/pytest -n 2 -q -m "not e2e and not faults"
+
+# Fault injection against a real gunicorn (workers killed, database read-only or locked), one
+# test at a time: each starts its own server on a copy of the demo (tests/faults/).
+pytest-faults: venv messages
+	$(VENV)/bin/pytest -p no:xdist -q -m faults
 
 # The task test module again, on the RQ backend against a real redis-server (private port,
 # started and stopped here).
@@ -72,6 +77,7 @@ test: system venv lint check-messages messages
 	  && SQLITE_PATH=$$tmp/check.sqlite3 DATABASE_URL= $(PY) manage.py load_course --dry-run >/dev/null \
 	  && rm -rf $$tmp && echo "Course content valid (load_course --dry-run on a fresh database)."
 	$(MAKE) --no-print-directory pytest
+	$(MAKE) --no-print-directory pytest-faults
 	$(MAKE) --no-print-directory pytest-pg
 	$(MAKE) --no-print-directory pytest-rq
 	$(MAKE) --no-print-directory smoke

@@ -1,4 +1,4 @@
-"""The content check for resource files uploaded in the admin (by content, not by name).
+"""The content checks for uploaded files: resources (admin) and scanned attendance sheets.
 
 A file under ``MEDIA_ROOT`` may one day be served by the reverse proxy from our own origin:
 an SVG or HTML file there would run script as the site. So only a few document types are
@@ -7,13 +7,19 @@ accepted, recognised by their bytes, and the name's extension must agree with th
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
+from pypdf import PdfReader
+
+# pypdf reports every oddity of a hostile file as a warning; the refusal says enough.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 RESOURCE_MAX_BYTES = 20 * 1024 * 1024
 RESOURCE_MAX_PIXELS = 60_000_000
@@ -64,18 +70,63 @@ IMAGE_ERRORS = (
 )
 
 
+@contextlib.contextmanager
+def _truncated_images_refused():
+    # WeasyPrint turns PIL's LOAD_TRUNCATED_IMAGES on for the whole process when it is
+    # imported; a truncated upload would then decode as a partial image.
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def image_verify(data: bytes, *, max_pixels: int, error: ValidationError) -> None:
-    """Raise ``error`` unless ``data`` is an image PIL can verify, of at most ``max_pixels``.
+    """Raise ``error`` unless ``data`` decodes as an image of at most ``max_pixels``.
 
     The pixel count is read from the header, before any decoding, so a decompression bomb is
-    refused without being expanded. Used for resource files and scanned attendance sheets.
+    refused without being expanded; then the whole image is decoded (a JPEG header followed
+    by anything passes PIL's ``verify``, not its decoder). Used for resource files and
+    scanned attendance sheets.
     """
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > max_pixels:
                 raise Image.DecompressionBombError(image.size)
             image.verify()
+        with _truncated_images_refused(), Image.open(io.BytesIO(data)) as image:
+            image.load()
     except IMAGE_ERRORS as exc:
+        raise error from exc
+
+
+PDF_MAX_PAGES = 500
+
+
+def pdf_verify(data: bytes, *, error: ValidationError) -> None:
+    """Raise ``error`` unless ``data`` parses as a PDF with 1 to ``PDF_MAX_PAGES`` pages.
+
+    The magic bytes say nothing: an HTML page or random bytes behind ``%PDF-`` were recorded
+    as attendance evidence. pypdf reads the cross-reference table, the document catalogue and
+    every page's size; anything it cannot read is refused.
+    """
+    if not data.startswith(b"%PDF-"):
+        raise error
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise error
+        pages = len(reader.pages)
+        if not 1 <= pages <= PDF_MAX_PAGES:
+            raise error
+        for page in reader.pages:
+            box = page.mediabox
+            if box.width <= 0 or box.height <= 0:
+                raise error
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parsing failure means "not a PDF"
         raise error from exc
 
 
@@ -119,6 +170,8 @@ def resource_file_check(*, name: str, data: bytes) -> str:
         raise _refuse()
     if extension not in EXTENSIONS[kind]:
         raise _refuse()
-    if kind != "pdf":
+    if kind == "pdf":
+        pdf_verify(data, error=_refuse())
+    else:
         _image_check(data)
     return kind

@@ -171,6 +171,20 @@ def quiz_with_questions(spec=(("single", (True, False, False)),), objectives=Non
 # --- Attendance ------------------------------------------------------------------------------
 
 
+def scan_pdf(pages: int = 1) -> bytes:
+    """Return a real (blank, A4) PDF such as a scanner makes, which pypdf reads back."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def signature_png(width=600, height=240, blank=False, noise=0) -> bytes:
     """Return a PNG like the signature pad's: transparent, with a dark stroke unless blank.
 

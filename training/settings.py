@@ -158,9 +158,20 @@ TEMPLATES = [
 
 # Database: SQLite by default (WAL + IMMEDIATE transactions so concurrent read-then-write
 # requests queue instead of failing with "database is locked"); PostgreSQL via DATABASE_URL.
+# A request waits at most DATABASE_LOCK_TIMEOUT seconds for a lock, then answers 503 « try
+# again » (training.pages.views.server_error): the longest write a request makes (a 10,000-
+# line enrolment import) holds the lock about 2 s, and a longer wait would tie up the
+# workers while the lock lasts (docs/operations.md).
+DATABASE_LOCK_TIMEOUT = env_int("DATABASE_LOCK_TIMEOUT", 5)
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        if "lock_timeout" not in _options.get("options", ""):
+            _options["options"] = (
+                f"{_options.get('options', '')} -c lock_timeout={DATABASE_LOCK_TIMEOUT}s"
+            ).strip()
 else:
     DATABASES = {
         "default": {
@@ -168,12 +179,12 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": DATABASE_LOCK_TIMEOUT,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=20000;"
+                    f"PRAGMA busy_timeout={DATABASE_LOCK_TIMEOUT * 1000};"
                 ),
             },
             # Keep the connection between requests: opening one costs about 3 ms here (the
@@ -204,10 +215,15 @@ LOGIN_REDIRECT_URL = "training:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7  # invitations use the same link: one week
 
-# Login throttling: lock a username + IP pair after 5 failures, for 15 minutes.
+# Login throttling, for 15 minutes: an email from one address after 5 failures, and an
+# address after 20 failures over any accounts (password spraying). The email is counted
+# lower-cased (one account per email whatever its case). See docs/security.md.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "training.accounts.auth.LockoutHandler"
+AXES_USERNAME_CALLABLE = "training.accounts.auth.login_username"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -215,6 +231,23 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 # django-ipware is not installed, so axes would ignore the proxy count: our own reader.
 AXES_CLIENT_IP_CALLABLE = "training.accounts.auth.client_ip_address"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Password reset: at most 3 emails per address per hour, and 20 requests per client address
+# per hour; over either, the page answers the same and sends nothing.
+PASSWORD_RESET_EMAILS_PER_HOUR = env_int("PASSWORD_RESET_EMAILS_PER_HOUR", 3)
+PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = env_int(
+    "PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR", 20
+)
+
+# Caches: the throttles' counters must be shared by every process (gunicorn workers, hosts),
+# so they live in the database (table created by a migration); nothing else is cached.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "training_throttle_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]

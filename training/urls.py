@@ -33,3 +33,6 @@ urlpatterns = [
     path("langue/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# A database or disk unavailable for now answers 503 « try again », not 500 (issue 24).
+handler500 = "training.pages.views.server_error"

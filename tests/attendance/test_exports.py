@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.factories import UserFactory, attendance_session, signature_png
+from tests.factories import UserFactory, attendance_session, scan_pdf, signature_png
 from training.attendance import codes
 from training.attendance import selectors as attendance
 from training.attendance import services as services
@@ -40,9 +40,7 @@ def recorded():
     services.signature_record(
         slot=slot, trainee=typed, code=_code(slot), typed_name=typed.get_full_name(), certified=True
     )
-    services.paper_signature_record(
-        slot=slot, trainee=paper, scan=b"%PDF-1.4\n%%EOF", recorded_by=trainer
-    )
+    services.paper_signature_record(slot=slot, trainee=paper, scan=scan_pdf(), recorded_by=trainer)
     signed = services.signature_record(
         slot=slot, trainee=late, code=_code(slot), image_data=signature_png()
     )

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from PIL import Image
 
-from tests.factories import UserFactory, attendance_session, signature_png
+from tests.factories import UserFactory, attendance_session, scan_pdf, signature_png
 from training.attendance import codes
 from training.attendance import selectors as attendance
 from training.attendance import services as services
@@ -250,7 +250,7 @@ def test_a_paper_signature_stores_the_checked_scan():
     session, slot, trainer, (pdf_person, jpeg_person, bad) = attendance_session(
         trainees=3, open_slot=True
     )
-    pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    pdf = scan_pdf()
     record = services.paper_signature_record(
         slot=slot, trainee=pdf_person, scan=pdf, recorded_by=trainer, reason="Pas de téléphone"
     )
@@ -280,7 +280,7 @@ def test_a_paper_signature_for_someone_already_recorded_is_refused():
     _sign(slot, trainee)
     with pytest.raises(ValidationError) as caught:
         services.paper_signature_record(
-            slot=slot, trainee=trainee, scan=b"%PDF-1.4\n%%EOF", recorded_by=trainer
+            slot=slot, trainee=trainee, scan=scan_pdf(), recorded_by=trainer
         )
     assert caught.value.code == "already_signed"
     assert AttendanceSignature.objects.count() == 1

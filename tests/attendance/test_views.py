@@ -6,7 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory, attendance_session, signature_png
+from tests.factories import UserFactory, attendance_session, scan_pdf, signature_png
 from training.attendance import codes
 from training.attendance import services as services
 from training.attendance.models import AttendanceCorrection, AttendanceSignature, SlotAttendance
@@ -190,7 +190,7 @@ def test_the_trainer_uploads_a_paper_signature(client, opened):
     session, slot, trainer, (trainee, other, *_) = opened
     client.force_login(trainer)
     url = reverse("training:attendance_paper", args=[session.pk, slot.pk])
-    scan = SimpleUploadedFile("feuille.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    scan = SimpleUploadedFile("feuille.pdf", scan_pdf(), content_type="application/pdf")
     assert client.post(url, {"trainee": trainee.pk, "scan": scan}).status_code == 302
     fake = SimpleUploadedFile(
         "feuille.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"

@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import path
 
 from tests.test_settings import ROOT
+from training import urls as site_urls
 from training.operations.logs import JsonFormatter, RequestIdFilter, request_id_var
 
 
@@ -20,7 +21,9 @@ def broken_view(request):
     raise RuntimeError("the view broke")
 
 
-urlpatterns = [path("casse/", broken_view)]
+# The site's URLs and error handler, plus a view that breaks.
+urlpatterns = [path("casse/", broken_view), *site_urls.urlpatterns]
+handler500 = site_urls.handler500
 
 
 def record(name="django.request", msg="Internal Server Error: %s", args=("/casse/",), **extra):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import uuid
@@ -56,6 +57,14 @@ def _round_trip(env, backup_file):
     out = _manage(env, "backup_db", "--out", str(backup_file))
     assert "Backup written" in out
     assert backup_file.stat().st_size > 0
+    # Personal data: readable by the owner only, and so is the folder the command created.
+    assert stat.S_IMODE(backup_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backup_file.parent.stat().st_mode) == 0o700
+    assert not any(p.name.endswith(("-journal", "-wal")) for p in backup_file.parent.iterdir())
+    # A second backup over the first keeps the permissions.
+    backup_file.chmod(0o644)
+    _manage(env, "backup_db", "--out", str(backup_file))
+    assert stat.S_IMODE(backup_file.stat().st_mode) == 0o600
     _shell(env, "damage")
     damaged = _snapshot(env)
     assert damaged != before

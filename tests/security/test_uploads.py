@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import attendance_session, signature_png
+from tests.factories import attendance_session, scan_pdf, signature_png
 from training.attendance import codes
 from training.attendance import services as services
 from training.attendance.models import AttendanceSignature, SlotAttendance
@@ -43,7 +43,7 @@ SVG_SCRIPT = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
     b"<script>window.__xss = 1</script></svg>"
 )
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = scan_pdf()
 HTML = b"<html><script>alert(1)</script></html>"
 
 HOSTILE_SIGNATURES = {
@@ -101,6 +101,48 @@ def test_the_scan_check_refuses_hostile_files_with_a_french_message(name):
     assert "feuille numérisée" in " ".join(caught.value.messages)
 
 
+def _jpeg(size=(200, 120)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (240, 240, 230)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+# What the fault-injection run recorded as evidence: files that only begin like a PDF or an
+# image (issue 24). They are refused by parsing, not by their first bytes.
+LOOKALIKE_SCANS = {
+    "html behind %PDF-": b"%PDF-1.7\n<!doctype html><html><body>Pas un PDF</body></html>",
+    "random bytes behind %PDF-": b"%PDF-1.4\n" + bytes(range(256)) * 40,
+    "a PDF cut in half": PDF[: len(PDF) // 2],
+    "a PDF without pages": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+    "jpeg header then random bytes": _jpeg()[:20] + bytes(range(256)) * 20,
+    "a truncated jpeg": _jpeg()[: len(_jpeg()) // 2],
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOOKALIKE_SCANS))
+def test_a_scan_that_only_begins_like_a_pdf_or_an_image_is_refused(name):
+    with pytest.raises(ValidationError) as caught:
+        services.scan_kind(data=LOOKALIKE_SCANS[name])
+    assert "feuille numérisée" in " ".join(caught.value.messages)
+
+
+def test_real_scans_are_accepted_after_parsing():
+    assert services.scan_kind(data=scan_pdf(pages=2)) == "pdf"
+    assert services.scan_kind(data=_jpeg()) == "jpg"
+
+
+def test_a_resource_pdf_is_checked_by_parsing_too():
+    from core.uploads import resource_file_check
+
+    assert resource_file_check(name="support.pdf", data=PDF) == "pdf"
+    with pytest.raises(ValidationError):
+        resource_file_check(name="support.pdf", data=LOOKALIKE_SCANS["html behind %PDF-"])
+
+
 @pytest.fixture
 def opened():
     return attendance_session(trainees=2, open_slot=True)
@@ -113,6 +155,8 @@ def opened():
         ("html named .pdf", "feuille.pdf"),
         ("text named .png", "feuille.png"),
         ("decompression bomb", "feuille.png"),
+        ("html behind %PDF-", "feuille.pdf"),
+        ("random bytes behind %PDF-", "feuille.pdf"),
     ],
 )
 def test_the_paper_upload_view_refuses_hostile_scans_and_saves_nothing(
@@ -120,7 +164,8 @@ def test_the_paper_upload_view_refuses_hostile_scans_and_saves_nothing(
 ):
     session, slot, trainer, (trainee, _other) = opened
     client.force_login(trainer)
-    upload = SimpleUploadedFile(filename, HOSTILE_SCANS[name], content_type="application/pdf")
+    data = {**HOSTILE_SCANS, **LOOKALIKE_SCANS}[name]
+    upload = SimpleUploadedFile(filename, data, content_type="application/pdf")
     response = client.post(
         reverse("training:attendance_paper", args=[session.pk, slot.pk]),
         {"trainee": trainee.pk, "scan": upload},

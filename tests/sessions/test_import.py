@@ -350,3 +350,41 @@ def test_an_empty_upload_is_refused_by_the_form(client, session, trainer):
     response = client.post(url, {"file": _upload(b"")})
     assert response.status_code == 200
     assert session.enrolments.count() == 0
+
+
+# --- NUL bytes (issue 24: the preview accepted them, then confirming was a dead end) ---------
+
+
+def test_a_csv_with_nul_bytes_is_refused_at_the_preview_with_its_line(client, session, trainer):
+    client.force_login(trainer)
+    url = reverse("training:enrolment_import", args=[session.pk])
+    data = _csv(
+        "Dubois;Léa;lea@exemple.fr;;",
+        "Benali;Sa\x00mir;samir@exemple.fr;;",
+        "Petit;Marc;marc@exemple.fr;\x00;",
+    )
+    response = client.post(url, {"file": _upload(data)})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ligne 3 : la ligne contient un caractère NUL" in html
+    assert "Ligne 4 : la ligne contient un caractère NUL" in html
+    assert "Ligne 2 :" not in html
+    assert "CSV UTF-8" in html
+    assert "csv_text" not in html  # no confirmation that would fail
+    # The form to upload a corrected file is there: no dead end.
+    assert 'name="file"' in html
+    assert session.enrolments.count() == 0
+    fixed = _csv("Dubois;Léa;lea@exemple.fr;;", "Benali;Samir;samir@exemple.fr;;")
+    preview = client.post(url, {"file": _upload(fixed)})
+    confirm = client.post(url, {"csv_text": preview.context["confirm"].initial["csv_text"]})
+    assert confirm.status_code == 302
+    assert session.enrolments.count() == 2
+
+
+def test_a_utf16_file_without_its_mark_is_refused_without_listing_every_line():
+    lines = [f"Nom{n};Prénom;p{n}@exemple.fr;;" for n in range(30)]
+    parsed = trainee_csv_parse(_csv(*lines, encoding="utf-16-le"))
+    assert not parsed.rows
+    assert len(parsed.errors) == imports.MAX_LINES_REPORTED + 1
+    assert parsed.errors[0].startswith("Ligne 1 :")
+    assert parsed.errors[-1].endswith("lignes de plus contiennent un caractère NUL.")

@@ -1,11 +1,15 @@
-"""Authentication backend: Django's ModelBackend with a one-query permission set."""
+"""Authentication: Django's ModelBackend with a one-query permission set, and how django-axes
+counts failed logins (the client address, the normalised email, per-combination limits)."""
 
 import ipaddress
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_failure_limit, get_lockout_parameters
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import backends
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 
 class ModelBackend(backends.ModelBackend):
@@ -53,3 +57,55 @@ def client_ip_address(request) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def login_username(request, credentials: dict | None = None) -> str | None:
+    """Return the email a login attempt is counted under: trimmed and lower-cased.
+
+    Accounts are one per email whatever its case (a database constraint), and the backend
+    finds them case-insensitively; counting ``T27@…`` and ``t27@…`` apart would give an
+    attacker five more guesses per spelling. Used by django-axes (``AXES_USERNAME_CALLABLE``)
+    for every login form, the site's and the admin's.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        value = credentials.get(field)
+    else:
+        value = request.POST.get(field) if request is not None else None
+    if value is None:
+        return None
+    return str(value).strip().lower()
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler with a threshold per lockout parameter combination.
+
+    ``AXES_LOCKOUT_PARAMETERS`` lists two combinations: the account from one address
+    (email + address, ``AXES_FAILURE_LIMIT`` failures) and the address alone (every account
+    tried from it, ``AXES_ADDRESS_FAILURE_LIMIT`` failures: password spraying, a few guesses
+    on many accounts). Axes compares the largest count with one limit; this handler measures
+    each combination against its own, and a successful login forgets only that account's
+    failures from that address, never the address's count (one valid account must not let
+    a sprayer start again).
+    """
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        limit = get_failure_limit(request, credentials)
+        parameters = get_lockout_parameters(request, credentials)
+        worst = 0
+        for parameter, attempts in zip(
+            parameters, self.get_user_attempts(request, credentials), strict=True
+        ):
+            count = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            if parameter in ("ip_address", ["ip_address"]):
+                # Scaled onto the account limit that axes compares with.
+                count = limit if count >= settings.AXES_ADDRESS_FAILURE_LIMIT else 0
+            worst = max(worst, count)
+        return worst
+
+    def reset_user_attempts(self, request, credentials: dict | None = None) -> int:
+        count, _by_model = AccessAttempt.objects.filter(
+            username=get_client_username(request, credentials),
+            ip_address=request.axes_ip_address,
+        ).delete()
+        return count

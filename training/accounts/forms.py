@@ -21,6 +21,11 @@ class EmailAuthenticationForm(AuthenticationForm):
         "inactive": _("This account is inactive."),
     }
 
+    def clean_username(self):
+        # One account per email whatever its case: the login and its lockout count use the
+        # lower-cased address (see ``training.accounts.auth.login_username``).
+        return self.cleaned_data["username"].strip().lower()
+
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's password reset, with the email queued for the task worker instead of sent in

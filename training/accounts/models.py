@@ -3,6 +3,7 @@ given by the Django groups they belong to (``training.access.roles``)."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            # Logins and lockouts go by the lower-cased email: two accounts whose emails differ
+            # only by case would share a lockout and confuse the login.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="unique_user_email_case_insensitive",
+                violation_error_message=_("A user with this email address already exists."),
+            ),
+        ]
         permissions = [
             ("follow_course", _("Can follow the course and take quizzes")),
             ("run_sessions", _("Can schedule and run training sessions")),

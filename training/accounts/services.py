@@ -1,7 +1,11 @@
-"""Account writes that are not a trainee's enrolment (that one is in training.sessions)."""
+"""Account writes that are not a trainee's enrolment (that one is in training.sessions):
+creating an account with its role, and the password-reset throttle."""
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -12,8 +16,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from core.throttle import throttle_take
 from training.access.roles import ADMINISTRATOR, ROLE_PERMISSIONS
 from training.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+THROTTLE_CACHE = "throttle"
+HOUR = 60 * 60
 
 
 @transaction.atomic
@@ -51,3 +61,33 @@ def account_invitation_url(*, user: User, site_url: str) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return site_url.rstrip("/") + reverse("password_reset_confirm", args=[uid, token])
+
+
+def password_reset_allowed(*, email: str, ip_address: str | None) -> bool:
+    """Count a password-reset request; return whether its email may be sent.
+
+    At most ``PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR`` requests from one client address
+    and ``PASSWORD_RESET_EMAILS_PER_HOUR`` emails to one address, each over the last hour.
+    The caller answers the same page either way, so the throttle tells nobody whether the
+    account exists.
+    """
+    address_ok = throttle_take(
+        scope="password-reset-address",
+        key=ip_address or "",
+        limit=settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR,
+        window=HOUR,
+        cache=THROTTLE_CACHE,
+    )
+    if not address_ok:
+        logger.warning("Password reset throttled for the client address %s", ip_address)
+        return False
+    email_ok = throttle_take(
+        scope="password-reset-email",
+        key=email.strip().lower(),
+        limit=settings.PASSWORD_RESET_EMAILS_PER_HOUR,
+        window=HOUR,
+        cache=THROTTLE_CACHE,
+    )
+    if not email_ok:
+        logger.warning("Password reset throttled for one email address (from %s)", ip_address)
+    return email_ok

@@ -24,7 +24,7 @@ urlpatterns = [
     ),
     path(
         "comptes/reinitialisation/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
     path(

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateField
 from core.fields import ModelChoiceField
 from training.accounts.models import User
 from training.attendance.models import AttendanceSignature
@@ -121,12 +122,12 @@ class ExportFilterForm(forms.Form):
         empty_label=_("All sessions"),
         to_field_name="code",
     )
-    since = forms.DateField(
+    since = DateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    until = forms.DateField(
+    until = DateField(
         label=_("Until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

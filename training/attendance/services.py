@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime
 import hashlib
 import io
@@ -19,13 +20,13 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from core.uploads import IMAGE_ERRORS, image_verify
+from core.storage import StorageFull, file_save
+from core.uploads import IMAGE_ERRORS, image_verify, pdf_verify
 from training.access import permissions
 from training.accounts.models import User
 from training.attendance.codes import code_is_valid, rehearsal_secret
@@ -115,7 +116,10 @@ def signature_image_check(*, data: bytes) -> None:
 
 
 def scan_kind(*, data: bytes) -> str:
-    """Return ``pdf``, ``png`` or ``jpg`` for a scanned sheet (by its magic bytes), or refuse."""
+    """Return ``pdf``, ``png`` or ``jpg`` for a scanned sheet, or refuse it.
+
+    The magic bytes pick the kind; then the PDF is parsed and the image decoded in full.
+    """
     if not data:
         raise ValidationError(_("The scanned sheet is empty."), code="invalid_scan")
     if len(data) > SCAN_MAX_BYTES:
@@ -126,7 +130,9 @@ def scan_kind(*, data: bytes) -> str:
     )
     if kind is None:
         raise refusal
-    if kind != "pdf":
+    if kind == "pdf":
+        pdf_verify(data, error=refusal)
+    else:
         image_verify(data, max_pixels=SCAN_MAX_PIXELS, error=refusal)
     return kind
 
@@ -243,7 +249,6 @@ def slot_open(*, slot: Slot, user: User, now: datetime.datetime | None = None) -
     return state
 
 
-@transaction.atomic
 def slot_close_and_attest(
     *,
     slot: Slot,
@@ -253,7 +258,38 @@ def slot_close_and_attest(
     certified: bool = False,
     now: datetime.datetime | None = None,
 ) -> SlotAttendance:
-    """Close an open half-day: record the absents, then the trainer's signed attestation."""
+    """Close an open half-day: record the absents, then the trainer's signed attestation.
+
+    All or nothing: when the drawn signature cannot be stored (disk full) or anything fails
+    after it was, the half-day stays open, no absent is recorded and no file is left.
+    """
+    stored: list = []
+    try:
+        return _slot_close_and_attest(
+            slot=slot,
+            trainer=trainer,
+            image_data=image_data,
+            typed_name=typed_name,
+            certified=certified,
+            now=now,
+            stored=stored,
+        )
+    except BaseException:
+        _files_remove(stored)
+        raise
+
+
+def _files_remove(stored: list) -> None:
+    """Remove files written for rows that were not recorded after all."""
+    for storage, name in stored:
+        with contextlib.suppress(OSError):
+            storage.delete(name)
+
+
+@transaction.atomic
+def _slot_close_and_attest(
+    *, slot, trainer, image_data, typed_name, certified, now, stored: list
+) -> SlotAttendance:
     now = now or timezone.now()
     state = _locked_state(slot)
     session = state.slot.session
@@ -292,9 +328,20 @@ def slot_close_and_attest(
     state.attested_at = now
     state.attestation_method = method
     if png is not None:
-        state.attestation_image.save(
-            f"attestation-{trainer.pk}-{secrets.token_hex(8)}.png", ContentFile(png), save=False
-        )
+        try:
+            name = file_save(
+                state.attestation_image, f"attestation-{trainer.pk}-{secrets.token_hex(8)}.png", png
+            )
+        except StorageFull as exc:
+            raise ValidationError(
+                _(
+                    "The server has no space left to store your drawn signature: the half-day "
+                    "is still open and nothing was recorded. Attest with your typed name "
+                    "instead (tick the certification), or try again later."
+                ),
+                code="no_space",
+            ) from exc
+        stored.append((state.attestation_image.storage, name))
         state.attestation_sha256 = _sha256(png)
     else:
         state.attestation_name = typed
@@ -339,9 +386,28 @@ def _already(trainee_is_self: bool = True) -> ValidationError:
     )
 
 
+def _no_space(method: str) -> ValidationError:
+    if method == Method.DRAWN:
+        message = _(
+            "The server has no space left to store your drawn signature: nothing was recorded. "
+            "Sign with your typed name instead (type your full name and tick the "
+            "certification), or try again later."
+        )
+    else:
+        message = _(
+            "The server has no space left to store the scanned sheet: nothing was recorded. "
+            "Keep the paper sheet, try again later and tell the platform's administrator."
+        )
+    return ValidationError(message, code="no_space")
+
+
 def _insert(record: AttendanceSignature, file_name: str = "", data: bytes | None = None) -> None:
-    """Insert a record (with its file); a duplicate ends in ``already_signed``, never a 500."""
-    stored = ""
+    """Insert a record (with its file); a duplicate ends in ``already_signed``, never a 500.
+
+    All or nothing: if the file cannot be written (``no_space`` when the disk is full) or the
+    row cannot be saved, no file is left behind.
+    """
+    stored: list = []
     try:
         with transaction.atomic():
             locked = SlotAttendance.objects.select_for_update().get(slot_id=record.slot_id)
@@ -351,16 +417,17 @@ def _insert(record: AttendanceSignature, file_name: str = "", data: bytes | None
                     code="not_open",
                 )
             if data is not None:
-                record.evidence_file.save(file_name, ContentFile(data), save=False)
-                stored = record.evidence_file.name
+                try:
+                    name = file_save(record.evidence_file, file_name, data)
+                except StorageFull as exc:
+                    raise _no_space(record.method) from exc
+                stored.append((record.evidence_file.storage, name))
             record.save()
     except IntegrityError as exc:
-        if stored:
-            record.evidence_file.storage.delete(stored)
+        _files_remove(stored)
         raise _already(record.trainee_id == record.recorded_by_id) from exc
-    except ValidationError:
-        if stored:
-            record.evidence_file.storage.delete(stored)
+    except BaseException:
+        _files_remove(stored)
         raise
 
 

@@ -49,6 +49,10 @@ class GeneratedDocument(models.Model):
     )
     input_hash = models.CharField(_("input fingerprint (SHA-256)"), max_length=64)
     file = models.FileField(_("file"), upload_to=_document_upload_to, max_length=255)
+    # The stored file's fingerprint, checked before it is served (``documents.integrity``):
+    # a file truncated or changed on disk is printed again instead.
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    sha256 = models.CharField(_("file fingerprint (SHA-256)"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

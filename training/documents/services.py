@@ -7,6 +7,7 @@ Views, the ZIP builder and the ``session_documents`` command all call it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -21,16 +22,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.storage import file_save
 from training.accounts.models import User
 from training.background.services import failure_record
-from training.documents import rendering
+from training.documents import integrity, rendering
 from training.documents.data import SessionData
 from training.documents.models import DocumentBundle, GeneratedDocument
 from training.documents.registry import KINDS, SESSION_KINDS, DocumentKind
@@ -80,10 +81,14 @@ def _stored(session, kind, trainee, digest) -> GeneratedDocument | None:
     record = GeneratedDocument.objects.filter(
         session=session, kind=kind.key, trainee=trainee, input_hash=digest
     ).first()
-    if record is not None and record.file and record.file.storage.exists(record.file.name):
+    if record is not None and integrity.stored_file_matches(record):
         return record
-    if record is not None:  # the file went missing (media wiped): make it again
+    if record is not None:  # the file is missing, truncated or altered: print it again
+        name = record.file.name
         record.delete()
+        if name:
+            with contextlib.suppress(OSError):
+                record.file.storage.delete(name)
     return None
 
 
@@ -182,7 +187,8 @@ def _store(session, kind: DocumentKind, trainee, digest: str, pdf: bytes) -> Doc
     """Save a freshly rendered PDF as the current version of its document."""
     filename = kind.filename(session, trainee)
     record = GeneratedDocument(session=session, kind=kind.key, trainee=trainee, input_hash=digest)
-    record.file.save(f"{digest[:16]}-{filename}", ContentFile(pdf), save=False)
+    record.size, record.sha256 = integrity.fingerprint(pdf)
+    file_save(record.file, f"{digest[:16]}-{filename}", pdf)  # StorageFull when the disk is full
     try:
         with transaction.atomic():
             record.save()

@@ -82,22 +82,37 @@ def _sqlite_copy(source: str, target: str) -> None:
         src.close()
 
 
+def _private_file(out: Path) -> None:
+    """Create ``out`` empty, readable and writable by its owner only (0600).
+
+    A backup holds every trainee's personal data and evidence: no other local user may read
+    it, even for the moment it is being written. A folder created for it is 0700.
+    """
+    if not out.parent.exists():
+        out.parent.mkdir(parents=True, mode=0o700)
+    if out.exists():
+        out.unlink()
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(descriptor)
+    os.chmod(out, 0o600)  # whatever the umask
+
+
 def backup_db(*, out: Path, alias: str = "default") -> Path:
-    """Write a consistent copy of the database to ``out``; return the path."""
+    """Write a consistent copy of the database to ``out`` (mode 0600); return the path."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     db = _settings(alias)
     vendor = _vendor(alias)
     if vendor == "sqlite":
         if str(db["NAME"]) == ":memory:" or "mode=memory" in str(db["NAME"]):
             raise BackupError("An in-memory SQLite database cannot be backed up.")
-        if out.exists():
-            out.unlink()
+        _private_file(out)  # SQLite writes into the empty file (and its journal takes its mode)
         _sqlite_copy(str(db["NAME"]), str(out))
     elif vendor == "postgresql":
+        _private_file(out)  # pg_dump truncates and writes it, keeping its mode
         _run(pg_dump_command(db, out), pg_environment(db))
     else:
         raise BackupError(f"No backup method for the {vendor} database.")
+    os.chmod(out, 0o600)
     return out
 
 

@@ -7,6 +7,7 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateField
 from training.accounts.models import User
 from training.privacy.models import AuditEvent
 
@@ -23,12 +24,10 @@ class AuditFilterForm(forms.Form):
         queryset=User.objects.filter(audit_events__isnull=False).distinct(),
         empty_label=_("Everyone"),
     )
-    since = forms.DateField(
+    since = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,8 @@
 - An account not used for ``RETENTION_INACTIVE_ACCOUNT_MONTHS`` months (last login, or date
   joined when it never logged in) and with no session within the evidence period is
   anonymised (``user_anonymise``). Superusers are never touched.
+- Files of attendance evidence and documents that no row names (a worker killed between
+  writing the file and committing its row) are deleted after an hour (``privacy.files``).
 - Login records kept by django-axes (address, browser, e-mail typed: failed attempts and the
   log of logins) are deleted ``RETENTION_LOGIN_RECORDS_MONTHS`` months after they were made;
   a 15-minute lockout never needs them longer.
@@ -34,6 +36,7 @@ from training.attendance.models import (
 )
 from training.documents.models import DocumentBundle, GeneratedDocument
 from training.privacy.audit import audit_record
+from training.privacy.files import orphans_remove, stored_files_check
 from training.privacy.models import AuditEvent, SlotEvidenceSeal
 from training.privacy.services import ANONYMOUS_DOMAIN, user_anonymise
 from training.sessions.models import Enrolment, TrainingSession
@@ -140,11 +143,26 @@ def _files(queryset, *names) -> list[tuple]:
 
 
 def purge_expired(*, dry_run: bool = False, now: datetime.datetime | None = None) -> dict:
-    """Delete expired evidence and anonymise inactive accounts; return the counts per kind."""
+    """Delete expired evidence and anonymise inactive accounts; return the counts per kind.
+
+    Also sweeps the stored files (``privacy.files``): files without a row are removed, and
+    the cached documents whose file is gone are forgotten (printed again on demand).
+    """
     plan = purge_plan(now=now)
     counts = {kind: queryset.count() for kind, queryset in plan.items()}
-    if dry_run or not any(counts.values()):
-        return counts
+    sweep = stored_files_check(now=now, hashes=False)
+    if dry_run:
+        return {
+            **counts,
+            "orphan_files": len(sweep.orphan_files),
+            "documents_without_file": len(sweep.missing) - len(sweep.evidence_problems),
+        }
+    if any(counts.values()):
+        _purge(plan, counts)
+    return {**counts, **orphans_remove(report=sweep)}
+
+
+def _purge(plan: OrderedDict, counts: dict) -> None:
     with transaction.atomic():
         files = _files(plan["attendance_signatures"], "evidence_file")
         files += _files(plan["slot_attestations"], "attestation_image")
@@ -171,4 +189,3 @@ def purge_expired(*, dry_run: bool = False, now: datetime.datetime | None = None
                     storage.delete(name)
 
         transaction.on_commit(_delete_files)
-    return counts

@@ -21,7 +21,7 @@ from training.access.mixins import role_required
 from training.privacy import selectors, services
 from training.privacy.export import user_export
 from training.privacy.forms import AuditFilterForm, ErasureDecisionForm
-from training.privacy.models import ErasureRequest
+from training.privacy.models import AuditEvent, ErasureRequest
 from training.privacy.summary import my_data_summary
 
 
@@ -114,17 +114,16 @@ def erasure_decide(request, pk):
 
 
 def _audit_filtered(request):
+    """Return (form, events): no event at all when the filters are not valid."""
     form = AuditFilterForm(request.GET or None)
-    filters = {}
-    if form.is_bound and form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
-    return form, selectors.audit_events(**filters)
+    if not form.is_bound:
+        return form, selectors.audit_events()
+    if not form.is_valid():
+        return form, AuditEvent.objects.none()
+    return form, selectors.audit_events(**{k: v for k, v in form.cleaned_data.items() if v})
 
 
-@role_required(permissions.can_administer)
-def audit_list(request):
-    """The audit trail, read-only, filterable."""
-    form, events = _audit_filtered(request)
+def _audit_page(request, form, events, status=200):
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -132,13 +131,27 @@ def audit_list(request):
         request,
         "training/privacy_audit_list.html",
         {"form": form, "page": page, "query": query.urlencode()},
+        status=status,
     )
 
 
 @role_required(permissions.can_administer)
+def audit_list(request):
+    """The audit trail, read-only, filterable; invalid filters are shown with their errors."""
+    form, events = _audit_filtered(request)
+    return _audit_page(request, form, events)
+
+
+@role_required(permissions.can_administer)
 def audit_csv(request):
-    """The filtered audit trail as CSV (UTF-8 with BOM, semicolons, formulas escaped)."""
-    _form, events = _audit_filtered(request)
+    """The filtered audit trail as CSV (UTF-8 with BOM, semicolons, formulas escaped).
+
+    Invalid filters (a date outside 2000–2100…) answer the page with the errors, before any
+    byte of CSV is sent: a download is never cut by a bad filter.
+    """
+    form, events = _audit_filtered(request)
+    if form.errors:
+        return _audit_page(request, form, events, status=400)
     stamp = timezone.localdate().isoformat()
     return download_response(
         csv_stream(selectors.audit_rows(events=events)),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 PRODID = "-//Partage d'information à caractère secret//Sessions//FR"
+VTIMEZONE_YEARS = (1900, 2200)
 
 
 def _uid_host(base_url: str) -> str:
@@ -86,9 +87,12 @@ def sessions_calendar(
             first = slot.date if first is None else min(first, slot.date)
             last = slot.date if last is None else max(last, slot.date)
     if first is not None:
-        # A VTIMEZONE covering the events' years keeps the file small and valid.
+        # A VTIMEZONE covering the events' years keeps the file small and valid. Its range is
+        # kept within years the time-zone rules can be computed for: a session stored with a
+        # date in year 1 or 9999 (before dates were bounded) still gets a calendar.
+        low = min(max(first.year - 1, VTIMEZONE_YEARS[0]), VTIMEZONE_YEARS[1] - 1)
+        high = max(min(last.year + 2, VTIMEZONE_YEARS[1]), low + 1)
         calendar.add_missing_timezones(
-            first_date=datetime.date(first.year - 1, 1, 1),
-            last_date=datetime.date(last.year + 2, 1, 1),
+            first_date=datetime.date(low, 1, 1), last_date=datetime.date(high, 1, 1)
         )
     return calendar.to_ical()

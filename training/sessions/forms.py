@@ -10,6 +10,7 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateField
 from core.fields import ModelChoiceField, ModelMultipleChoiceField
 from modules.models import Course, Module, Resource
 from training.sessions import selectors
@@ -40,9 +41,9 @@ class TimeInput(forms.TimeInput):
 
 
 def _day_fields(form: forms.Form) -> None:
-    form.fields["day_1"] = forms.DateField(label=_("Day 1"), widget=DateInput())
-    form.fields["day_2"] = forms.DateField(label=_("Day 2"), widget=DateInput())
-    form.fields["day_3"] = forms.DateField(
+    form.fields["day_1"] = DateField(label=_("Day 1"), widget=DateInput())
+    form.fields["day_2"] = DateField(label=_("Day 2"), widget=DateInput())
+    form.fields["day_3"] = DateField(
         label=_("Day 3 (optional)"), required=False, widget=DateInput()
     )
 
@@ -350,8 +351,8 @@ class SessionResourceForm(forms.ModelForm):
 
 
 class SessionFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = DateField(label=_("To"), required=False, widget=DateInput())
     trainer = ModelChoiceField(label=_("Trainer"), queryset=None, required=False)
     status = forms.ChoiceField(
         label=_("Status"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from training.sessions.models import Enrolment, TrainingSession
 from training.sessions.services import check_open, check_room, trainee_group
 
 MAX_ROWS = 10_000
+MAX_LINES_REPORTED = 10
+LINES = re.compile(r"\r\n|\r|\n")  # the physical lines, numbered as csv counts them
 MAX_LENGTH = {"last_name": 150, "first_name": 150, "profession": 150, "organisation": 200}
 EXPECTED_COLUMNS = "nom, prénom, email, profession, organisation"
 
@@ -124,6 +127,29 @@ def trainee_rows_parse(text: str) -> ParsedImport:
     text = text.lstrip("\ufeff")
     if not text.strip():
         result.errors.append(_("The file is empty."))
+        return result
+    damaged = [n for n, line in enumerate(LINES.split(text), start=1) if "\x00" in line]
+    if damaged:
+        # No text file holds a NUL byte; the confirmation form would refuse it anyway, so the
+        # file is refused here, at the preview, with the lines to look at.
+        for number in damaged[:MAX_LINES_REPORTED]:
+            result.errors.append(
+                _(
+                    "Line %(line)d: the line contains a NUL character (byte 0): the file is "
+                    "damaged or is not a CSV text file. Open it in your spreadsheet and save "
+                    "it again as « CSV UTF-8 »."
+                )
+                % {"line": number}
+            )
+        if len(damaged) > MAX_LINES_REPORTED:
+            result.errors.append(
+                ngettext(
+                    "%(count)d more line contains a NUL character.",
+                    "%(count)d more lines contain a NUL character.",
+                    len(damaged) - MAX_LINES_REPORTED,
+                )
+                % {"count": len(damaged) - MAX_LINES_REPORTED}
+            )
         return result
     first_line = text.splitlines()[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))

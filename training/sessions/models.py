@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import date_in_range
 from training.access import permissions
 from training.accounts.models import User
 
@@ -85,8 +86,8 @@ class TrainingSession(models.Model):
         verbose_name=_("course"),
     )
     title = models.CharField(_("title"), max_length=250)
-    start_date = models.DateField(_("first day"))
-    end_date = models.DateField(_("last day"))
+    start_date = models.DateField(_("first day"), validators=[date_in_range])
+    end_date = models.DateField(_("last day"), validators=[date_in_range])
     place_name = models.CharField(_("place"), max_length=200, blank=True)
     address = models.TextField(_("address"), blank=True)
     access_notes = models.TextField(_("access notes"), blank=True)
@@ -149,7 +150,7 @@ class Slot(models.Model):
     session = models.ForeignKey(
         TrainingSession, on_delete=models.CASCADE, related_name="slots", verbose_name=_("session")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[date_in_range])
     period = models.CharField(_("half-day"), max_length=2, choices=Period.choices)
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"))

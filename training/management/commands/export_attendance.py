@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from core.dates import DATE_MAX, DATE_MIN
 from training.attendance.exports import (
     attendance_csv_stream,
     attendance_xlsx_write,
@@ -20,9 +21,12 @@ from training.sessions.models import TrainingSession
 
 def _date(value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"Invalid date {value!r}: use YYYY-MM-DD.") from exc
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise CommandError(f"Invalid date {value!r}: between {DATE_MIN} and {DATE_MAX}.")
+    return day
 
 
 class Command(BaseCommand):

@@ -19,6 +19,7 @@ training_urlpatterns = [
     path("", include("training.attendance.urls")),
     path("", include("training.documents.urls")),
     path("", include("training.privacy.urls")),
+    path("", include("training.legalwatch.urls")),
 ]
 
 urlpatterns = [

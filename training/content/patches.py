@@ -71,7 +71,9 @@ class _Dumper(yaml.SafeDumper):
 def _yaml_entry(key: str, value, column: int) -> str:
     """Return ``key: value`` as YAML, its continuation lines indented for ``column``."""
     indent = " " * column
-    if isinstance(value, str) and "\n" in value and not value.startswith((" ", "\t")):
+    long_text = isinstance(value, str) and ("\n" in value or len(value) > 60)
+    if long_text and not value.startswith((" ", "\t")) and value == value.rstrip():
+        # A literal block keeps the text exactly and stays readable (no quotes to escape).
         lines = value.split("\n")
         body = "\n".join(f"{indent}  {line}" if line.strip() else "" for line in lines)
         return f"{key}: |-\n{body}"

@@ -133,7 +133,7 @@ PENAL_BARE = re.compile(
     rf"(?<![\w./°§-])(?<!p\.{S})(?<!n°{S})(?<!n°)(?P<number>[1-7]\d\d-\d{{1,2}}(?:-\d+)?)(?![\w/-]|\.\d)"
 )
 SUBDIVISION = re.compile(
-    rf"(?:{S}*,?{S}*(?:"
+    rf"(?:{S}*,?{S}*(?:(?:et|à|ou){S}+(?=I|V|X|\d+°|al\.))?(?:"
     rf"(?:I{{1,3}}|IV|V|VI{{1,3}}|IX|X)(?![\w])"
     rf"|\d+°"
     rf"|(?:al\.|alinéa){S}*\d+"

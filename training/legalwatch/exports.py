@@ -55,9 +55,9 @@ def watch_log_rows(*, today: datetime.date | None = None):
             row.last_outcome or (_("never verified") if not row.last_verified else ""),
             _("cited in %(count)s item(s)") % {"count": row.citations},
             "",
-            _("due on %(date)s") % {"date": row.due_on.strftime("%d/%m/%Y")}
-            if row.due_on
-            else _("due now"),
+            _("due now")
+            if row.is_overdue
+            else _("due on %(date)s") % {"date": row.due_on.strftime("%d/%m/%Y")},
         ]
     for verification in Verification.objects.select_related("reference", "checked_by").order_by(
         "checked_on", "recorded_at"
@@ -80,7 +80,7 @@ def watch_log_rows(*, today: datetime.date | None = None):
         "created_at", "pk"
     ):
         yield [
-            _("Content to review"),
+            _("Flagged for review"),
             flag.reference.cite,
             flag.reference.source,
             flag.reference.get_status_display(),

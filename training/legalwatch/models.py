@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
@@ -67,6 +68,8 @@ class LegalReference(models.Model):
     verified_on = models.DateField(_("verified on (registry file)"), null=True, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in the registry"), default=True)
+    # A reference never verified is due from the day it entered the registry.
+    created_at = models.DateTimeField(_("entered the registry on"), default=timezone.now)
 
     objects = LegalReferenceQuerySet.as_manager()
 

@@ -81,14 +81,17 @@ def reference_rows(*, today: datetime.date | None = None) -> list[ReferenceRow]:
     for reference in references:
         dates = [d for d in (reference.verified_on, reference.last_checked) if d]
         last = max(dates) if dates else None
-        due = months_after(last, watch_months()) if last else None
+        if last:
+            due = months_after(last, watch_months())
+        else:  # never verified: due from the day it entered the registry
+            due = timezone.localdate(reference.created_at)
         rows.append(
             ReferenceRow(
                 reference=reference,
                 last_verified=last,
                 last_outcome=str(labels.get(outcomes.get(reference.pk), "")),
                 due_on=due,
-                is_overdue=due is None or due <= today,
+                is_overdue=due <= today,
                 citations=reference.citation_count,
                 open_flags=reference.open_flag_count,
             )
@@ -153,6 +156,71 @@ def flags_open(*, reference: LegalReference | None = None) -> list[ReviewFlag]:
     for flag in flags:
         flag.page_url, flag.admin_url = links.get((flag.item_kind, flag.item_key), ("", ""))
     return flags
+
+
+KIND_ORDER = [
+    ItemKind.LESSON,
+    ItemKind.SLIDE,
+    ItemKind.QUESTION,
+    ItemKind.VERDICT,
+    ItemKind.NODE,
+    ItemKind.GLOSSARY,
+    ItemKind.MODULE,
+    ItemKind.TRAINER_NOTE,
+    ItemKind.QUIZ,
+    ItemKind.CASE,
+    ItemKind.GUIDE,
+    ItemKind.COURSE,
+]
+
+
+def _natural(item) -> list:
+    """Sort « Diapositive 3.2 » before « Diapositive 3.12 »."""
+    import re
+
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", item.item_label)]
+
+
+@dataclass
+class Group:
+    kind: str
+    label: str
+    items: list
+
+
+def by_kind(items) -> list[Group]:
+    """Group flags or citations by kind of content: lessons, slides, questions, verdicts…"""
+    groups: dict[str, list] = defaultdict(list)
+    for item in items:
+        groups[item.item_kind].append(item)
+    labels = dict(ItemKind.choices)
+    return [
+        Group(kind, str(labels[kind]), sorted(groups[kind], key=_natural))
+        for kind in KIND_ORDER
+        if groups.get(kind)
+    ]
+
+
+@dataclass
+class ReferenceFlags:
+    reference: LegalReference
+    verification: Verification
+    groups: list[Group]
+    count: int
+
+
+def flags_by_reference(flags: list[ReviewFlag]) -> list[ReferenceFlags]:
+    """Open flags per reference (with the verification that raised them), grouped by kind."""
+    per: dict[int, list[ReviewFlag]] = defaultdict(list)
+    for flag in flags:
+        per[flag.reference_id].append(flag)
+    out = []
+    for items in per.values():
+        latest = max(items, key=lambda f: (f.verification.checked_on, f.verification_id))
+        out.append(
+            ReferenceFlags(items[0].reference, latest.verification, by_kind(items), len(items))
+        )
+    return out
 
 
 def verifications_recent(*, limit: int = 20):
@@ -296,8 +364,8 @@ def module_review_flags(*, module_slug: str) -> list[ReviewFlag]:
         ReviewFlag.objects.open()
         .filter(Q(module_slug=module_slug) | Q(item_kind=ItemKind.MODULE, item_key=module_slug))
         .select_related("reference", "verification")
-        .order_by("item_kind", "item_key")
     )
+    flags.sort(key=lambda f: (KIND_ORDER.index(f.item_kind), _natural(f)))
     links = item_links([(f.item_kind, f.item_key) for f in flags])
     for flag in flags:
         flag.page_url = links.get((flag.item_kind, flag.item_key), ("", ""))[0]

@@ -172,7 +172,7 @@ def legal_watch_reminders_send(*, now: datetime.datetime) -> int:
     """
     today = timezone.localdate(now)
     rows = [row for row in selectors.reference_rows(today=today) if row.is_overdue]
-    due = {row.reference.pk: row.due_on or today for row in rows}
+    due = {row.reference.pk: row.due_on for row in rows}
     done = set(
         ReferenceReminder.objects.filter(reference_id__in=due).values_list("reference_id", "due_on")
     )

@@ -40,7 +40,8 @@ class ContentRevision(models.Model):
         digest = hashlib.sha256()
         for path in sorted(self.fingerprints):
             digest.update(f"{path}\x00{self.fingerprints[path]}\x00".encode())
-        return digest.hexdigest()[:12]
+        short = digest.hexdigest()[:12].upper()
+        return "-".join(short[i : i + 4] for i in range(0, 12, 4))
 
 
 class SourceSnapshot(models.Model):

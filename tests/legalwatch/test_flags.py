@@ -269,3 +269,13 @@ def test_a_modified_text_opens_an_improvement_action_through_the_hook(
     assert calls == [("c-pen-226-14", verification.flags.count())]
     mark("c-pen-226-13", Verification.Outcome.UNCHANGED, admin)
     assert len(calls) == 1
+
+
+def test_the_presenter_view_marks_the_slides_under_review(client, course_loaded, admin, trainer):
+    mark("c-pen-226-14", Verification.Outcome.MODIFIED, admin)
+    flags = ReviewFlag.objects.filter(item_kind=ItemKind.SLIDE)
+    module_slug = flags.first().item_key.split("/")[0]
+    count = sum(1 for f in flags if f.item_key.startswith(f"{module_slug}/"))
+    client.force_login(trainer)
+    page = client.get(reverse("modules:slides_presenter", args=[module_slug])).content.decode()
+    assert page.count('class="notes-review"') == count

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from modules.content import (
     LINE_KEY,
@@ -37,14 +38,56 @@ from modules.services import markdown_render
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a row's values come from in the content files.
+
+    ``fields`` maps each model field that an author writes to its place in the file: a YAML
+    key of the mapping found at ``node`` (a path of keys and list indexes from the file's
+    root), ``"front:<key>"`` / ``"body"`` for a Markdown file with front matter, ``"file"``
+    for a whole file, ``"slide:title"`` / ``"slide:source"`` / ``"slide:notes"`` for a slide
+    starting at ``line``. A load guard (``LoadReport.guard``) uses it to tell an edit made in
+    the admin from the file's text, and to write such an edit back as a patch.
+    """
+
+    path: Path
+    fields: dict[str, str]
+    node: tuple = ()
+    line: int | None = None
+
+
+class LoadGuard(Protocol):
+    """What ``row_sync`` / ``row_update`` ask before writing (``training.content.guard``)."""
+
+    def values_to_write(self, obj, values: dict, *, kind: str, source: Source | None) -> dict:
+        """Return the values to write on an existing row (an admin's edit may be kept)."""
+
+    def row_created(self, obj, values: dict, *, kind: str, source: Source | None) -> None:
+        """Remember what a newly created row holds."""
+
+    def removable(self, queryset):
+        """Return the part of ``queryset`` that may be deleted (rows the files no longer hold)."""
+
+
 @dataclass
 class LoadReport:
-    """What a load changed, per kind of object."""
+    """What a load changed, per kind of object, and which objects (for the revision log)."""
 
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # (kind, outcome, label, module slug or None), one per object created, updated or removed.
+    changes: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    guard: LoadGuard | None = None
+    # Set by the caller once the load is applied (training.content: the revision recorded).
+    revision: object | None = None
 
     def add(self, kind: str, outcome: str, n: int = 1) -> None:
         self.counts[kind][outcome] += n
+
+    def note(self, kind: str, outcome: str, obj) -> None:
+        """Count one object's outcome and remember it for the revision log."""
+        self.add(kind, outcome)
+        if outcome != "unchanged":
+            self.changes.append((kind, outcome, _label(obj), module_slug_of(obj)))
 
     def total(self, outcome: str) -> int:
         return sum(c[outcome] for c in self.counts.values())
@@ -73,6 +116,7 @@ class ParsedCourse:
     slides: list[dict]
     glossary: list[dict]
     resources: list[dict]
+    base: Path | None = None
 
 
 def _slug(value, path, line, what="slug", max_length=50):
@@ -301,7 +345,9 @@ def course_content_parse(base: Path) -> ParsedCourse:
             }
         )
     _no_duplicates(resources, "slug", resources_path)
-    return ParsedCourse(course, objectives, modules, lessons, notes, slides, glossary, resources)
+    return ParsedCourse(
+        course, objectives, modules, lessons, notes, slides, glossary, resources, base=base
+    )
 
 
 def _no_duplicates(items, key, path):
@@ -314,48 +360,92 @@ def _no_duplicates(items, key, path):
         seen.add(item[key])
 
 
-def row_update(obj, values: dict, report: LoadReport, kind: str) -> None:
-    """Save the fields of ``values`` that differ on ``obj``; count it updated or unchanged."""
+def _label(obj) -> str:
+    return str(getattr(obj, "title", "") or obj)[:200]
+
+
+def module_slug_of(obj) -> str | None:
+    """Return the slug of the course module an object belongs to, if any."""
+    if isinstance(obj, Module):
+        return obj.slug
+    for path in ("module", "quiz.module", "question.quiz.module"):
+        current = obj
+        for name in path.split("."):
+            current = getattr(current, name, None)
+            if current is None:
+                break
+        if isinstance(current, Module):
+            return current.slug
+    return None
+
+
+def row_update(
+    obj, values: dict, report: LoadReport, kind: str, *, source: Source | None = None
+) -> None:
+    """Save the fields of ``values`` that differ on ``obj``; count it updated or unchanged.
+
+    With a guard on the report, an edit made in the admin since the last load may be kept
+    (the guard removes those fields from ``values``).
+    """
+    if report.guard is not None:
+        values = report.guard.values_to_write(obj, values, kind=kind, source=source)
     changed = [k for k, v in values.items() if getattr(obj, k) != v]
     if changed:
         for k in changed:
             setattr(obj, k, values[k])
         obj.save(update_fields=changed)
-        report.add(kind, "updated")
+        report.note(kind, "updated", obj)
     else:
-        report.add(kind, "unchanged")
+        report.note(kind, "unchanged", obj)
 
 
-def row_sync(model, lookup: dict, values: dict, report: LoadReport, kind: str):
+def row_created(obj, values: dict, report: LoadReport, kind: str, *, source=None) -> None:
+    """Count a row the loader has just created (and tell the guard what it holds)."""
+    report.note(kind, "created", obj)
+    if report.guard is not None:
+        report.guard.row_created(obj, values, kind=kind, source=source)
+
+
+def row_sync(model, lookup: dict, values: dict, report: LoadReport, kind: str, *, source=None):
     """Create the row found by ``lookup``, or update it to ``values``; count the outcome."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.save()
-        report.add(kind, "created")
+        row_created(obj, values, report, kind, source=source)
         return obj
-    row_update(obj, values, report, kind)
+    row_update(obj, values, report, kind, source=source)
     return obj
 
 
 def rows_remove_missing(queryset, keep_ids, report, kind):
-    """Delete the rows of ``queryset`` not in ``keep_ids``; count them removed."""
+    """Delete the rows of ``queryset`` not in ``keep_ids``; count them removed.
+
+    A guard may keep some of them (a row an administrator created in the admin).
+    """
     stale = queryset.exclude(pk__in=keep_ids)
-    count = stale.count()
-    if count:
-        stale.delete()
-        report.add(kind, "removed", count)
+    if report.guard is not None:
+        stale = report.guard.removable(stale)
+    gone = list(stale)
+    if gone:
+        for obj in gone:
+            report.changes.append((kind, "removed", _label(obj), module_slug_of(obj)))
+        stale.model.objects.filter(pk__in=[obj.pk for obj in gone]).delete()
+        report.add(kind, "removed", len(gone))
 
 
 def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
     """Create or update the database from parsed content, by slug; remove what disappeared."""
     glossary = {g["slug"]: g["term"] for g in parsed.glossary}
+    base = parsed.base or Path(".")
+    course_values = {k: v for k, v in parsed.course.items() if k != "slug"}
     course = row_sync(
         Course,
         {"slug": parsed.course["slug"]},
-        {k: v for k, v in parsed.course.items() if k != "slug"},
+        course_values,
         report,
         "course",
+        source=Source(base / "course.yaml", {k: k for k in course_values}),
     )
     objective_ids = {}
     for o in parsed.objectives:
@@ -365,12 +455,13 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
             {"text": o["text"], "order": o["order"]},
             report,
             "objectives",
+            source=Source(base / "course.yaml", {"text": "text"}, ("objectives", o["order"] - 1)),
         )
         objective_ids[o["code"]] = obj.pk
     rows_remove_missing(course.objectives.all(), objective_ids.values(), report, "objectives")
 
     term_ids = []
-    for g in parsed.glossary:
+    for index, g in enumerate(parsed.glossary):
         html = markdown_render(
             g["definition"], glossary=glossary, path=g["path"], line=g["line"]
         ).html
@@ -385,6 +476,11 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
             },
             report,
             "glossary",
+            source=Source(
+                g["path"],
+                {"term": "term", "definition_source": "definition", "legal_basis": "legal_basis"},
+                (index,),
+            ),
         )
         term_ids.append(term.pk)
     rows_remove_missing(GlossaryTerm.objects.all(), term_ids, report, "glossary")
@@ -408,6 +504,16 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
             },
             report,
             "modules",
+            source=Source(
+                m["path"],
+                {
+                    "number": "front:number",
+                    "title": "front:title",
+                    "minutes": "front:minutes",
+                    "objectives": "front:objectives",
+                    "intro_source": "body",
+                },
+            ),
         )
         wanted = {objective_ids[c] for c in m["course_objectives"]}
         if set(module.course_objectives.values_list("pk", flat=True)) != wanted:
@@ -438,6 +544,15 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
             },
             report,
             "lessons",
+            source=Source(
+                lesson["path"],
+                {
+                    "title": "front:title",
+                    "order": "front:order",
+                    "minutes": "front:minutes",
+                    "source": "body",
+                },
+            ),
         )
         lesson_ids.append(obj.pk)
     rows_remove_missing(Lesson.objects.filter(module__course=course), lesson_ids, report, "lessons")
@@ -451,6 +566,7 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
             {"source": n["source"], "html": html},
             report,
             "trainer notes",
+            source=Source(n["path"], {"source": "file"}),
         )
         note_ids.append(note.pk)
     rows_remove_missing(
@@ -475,6 +591,11 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
             },
             report,
             "slides",
+            source=Source(
+                s["path"],
+                {"title": "slide:title", "source": "slide:source", "notes_source": "slide:notes"},
+                line=s["line"],
+            ),
         )
         slide_ids.append(slide.pk)
     rows_remove_missing(Slide.objects.filter(module__course=course), slide_ids, report, "slides")
@@ -484,7 +605,16 @@ def course_content_apply(parsed: ParsedCourse, report: LoadReport) -> Course:
         values = {k: v for k, v in r.items() if k not in ("slug", "module")}
         values["module"] = modules[r["module"]] if r["module"] else None
         values["course"] = course
-        obj = row_sync(Resource, {"slug": r["slug"]}, values, report, "resources")
+        written = ("title", "authors", "publisher", "place", "year", "details", "url")
+        written += ("description", "note", "kind", "module")
+        obj = row_sync(
+            Resource,
+            {"slug": r["slug"]},
+            values,
+            report,
+            "resources",
+            source=Source(base / "resources.yaml", {k: k for k in written}, (r["order"] - 1,)),
+        )
         resource_ids.append(obj.pk)
     rows_remove_missing(
         Resource.objects.filter(course=course, is_session_specific=False),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from core.typography import french_text
 from modules.content import LINE_KEY, ContentError, line_of, read_yaml_file, require
-from modules.loader import LoadReport, row_update, rows_remove_missing
+from modules.loader import LoadReport, Source, row_created, row_update, rows_remove_missing
 from modules.models import Course, Module
 from modules.services import glossary_names, markdown_render
 from quizzes.models import Choice, Question, Quiz
@@ -353,12 +353,24 @@ def quiz_bank_apply(parsed: ParsedQuizBank, report: LoadReport, *, course=None) 
             "order": order,
             "is_active": True,
         }
+        quiz_source = Source(
+            path,
+            {
+                "title": "title",
+                "kind": "kind",
+                "module": "module",
+                "description_source": "description",
+                "pass_mark": "pass_mark",
+                "max_attempts": "max_attempts",
+                "show_answers": "show_answers",
+            },
+        )
         quiz = Quiz.objects.filter(slug=q["slug"]).first()
         if quiz is None:
             quiz = Quiz.objects.create(slug=q["slug"], **values)
-            report.add("quizzes", "created")
+            row_created(quiz, values, report, "quizzes", source=quiz_source)
         else:
-            row_update(quiz, values, report, "quizzes")
+            row_update(quiz, values, report, "quizzes", source=quiz_source)
         kept_quiz_ids.append(quiz.pk)
 
         existing_questions = {x.key: x for x in quiz.questions.all()}
@@ -378,12 +390,23 @@ def quiz_bank_apply(parsed: ParsedQuizBank, report: LoadReport, *, course=None) 
                 "explanation_html": _render(item["explanation"], glossary, path, line),
                 "order": item["order"],
             }
+            question_source = Source(
+                path,
+                {
+                    "type": "type",
+                    "text_source": "text",
+                    "objective": "objective",
+                    "legal_basis": "legal_basis",
+                    "explanation_source": "explanation",
+                },
+                ("questions", item["order"] - 1),
+            )
             question = existing_questions.get(item["key"])
             if question is None:
                 question = Question.objects.create(quiz=quiz, key=item["key"], **values)
-                report.add("questions", "created")
+                row_created(question, values, report, "questions", source=question_source)
             else:
-                row_update(question, values, report, "questions")
+                row_update(question, values, report, "questions", source=question_source)
             kept_question_ids.append(question.pk)
 
             current = existing_choices.get(question.pk, {})
@@ -398,25 +421,40 @@ def quiz_bank_apply(parsed: ParsedQuizBank, report: LoadReport, *, course=None) 
                     "feedback_source": c["feedback"],
                     "feedback_html": _render(c["feedback"], glossary, path, c["line"]),
                 }
+                choice_source = Source(
+                    path,
+                    {"text": "text", "is_correct": "correct", "feedback_source": "feedback"},
+                    ("questions", item["order"] - 1, "choices", index),
+                )
                 choice = current.get(key)
                 if choice is None:
-                    Choice.objects.create(question=question, key=key, **values)
-                    report.add("choices", "created")
+                    choice = Choice.objects.create(question=question, key=key, **values)
+                    row_created(choice, values, report, "choices", source=choice_source)
                 else:
-                    row_update(choice, values, report, "choices")
+                    row_update(choice, values, report, "choices", source=choice_source)
             stale = [c.pk for k, c in current.items() if k not in keys]
             if stale:
-                Choice.objects.filter(pk__in=stale).delete()
-                report.add("choices", "removed", len(stale))
+                rows_remove_missing(Choice.objects.filter(pk__in=stale), [], report, "choices")
         rows_remove_missing(quiz.questions.all(), kept_question_ids, report, "questions")
 
     gone = Quiz.objects.exclude(pk__in=kept_quiz_ids)
+    if report.guard is not None:
+        gone = report.guard.removable(gone)
     archived_ids = set(
         gone.filter(attempts__isnull=False, is_active=True).values_list("pk", flat=True)
     )
+    for quiz in Quiz.objects.filter(pk__in=archived_ids).select_related("module"):
+        report.changes.append(
+            ("quizzes", "removed", quiz.title, getattr(quiz.module, "slug", None))
+        )
     archived_count = Quiz.objects.filter(pk__in=archived_ids).update(is_active=False)
-    deleted = gone.filter(attempts__isnull=True)
-    deleted_count = deleted.count()
+    deleted = gone.filter(attempts__isnull=True).select_related("module")
+    deleted_list = list(deleted)
+    deleted_count = len(deleted_list)
+    for quiz in deleted_list:
+        report.changes.append(
+            ("quizzes", "removed", quiz.title, getattr(quiz.module, "slug", None))
+        )
     if deleted_count:
         deleted.delete()
     if archived_count + deleted_count:

@@ -4,6 +4,8 @@ that Django finds them (one app label, ``training``, for every table)."""
 from training.accounts.models import *  # noqa: F401,F403
 from training.attendance.models import *  # noqa: F401,F403
 from training.background.models import *  # noqa: F401,F403
+from training.content.models import *  # noqa: F401,F403
 from training.documents.models import *  # noqa: F401,F403
+from training.legalwatch.models import *  # noqa: F401,F403
 from training.privacy.models import *  # noqa: F401,F403
 from training.sessions.models import *  # noqa: F401,F403

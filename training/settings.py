@@ -350,6 +350,12 @@ TASKS_PERIODIC = [
         "every": "day",
         "at_hour": 3,
     },
+    {
+        "name": "legalwatch.remind",
+        "task": "training.legalwatch.tasks.legal_watch_remind",
+        "every": "day",
+        "at_hour": 8,
+    },
 ]
 # Run at every tick: work left behind by a worker that died is taken up again.
 TASKS_RECOVERY = [
@@ -373,6 +379,16 @@ BUNDLE_STALE_SECONDS = max(1, env_int("BUNDLE_STALE_SECONDS", 120))
 RETENTION_EVIDENCE_YEARS = env_int("RETENTION_EVIDENCE_YEARS", 6)
 RETENTION_INACTIVE_ACCOUNT_MONTHS = env_int("RETENTION_INACTIVE_ACCOUNT_MONTHS", 36)
 RETENTION_LOGIN_RECORDS_MONTHS = env_int("RETENTION_LOGIN_RECORDS_MONTHS", 6)
+
+# --- Legal watch and content versions (issue 21; docs/operations.md) ---------------------
+# A legal reference is due for verification this many months after its last one.
+LEGAL_WATCH_MONTHS = env_int("LEGAL_WATCH_MONTHS", 6)
+# Dotted path of a function called when a verification finds a text modified or repealed, to
+# open an improvement action (``legalwatch.services.improvement_action_open``); empty: none.
+LEGAL_WATCH_ACTION_HOOK = os.environ.get("LEGAL_WATCH_ACTION_HOOK", "").strip()
+# Where ``load_course`` writes the patch carrying the edits made in the admin into fixtures/.
+CONTENT_PATCH_FILE = Path(os.environ.get("CONTENT_PATCH_FILE", BASE_DIR / "admin-edits.patch"))
+# --- end of issue 21 settings ----------------------------------------------------------------
 
 # Content Security Policy: no inline script or style; everything from our own origin.
 CONTENT_SECURITY_POLICY = {

@@ -21,6 +21,7 @@ training_urlpatterns = [
     path("", include("training.privacy.urls")),
     path("", include("training.operations.urls")),
     path("", include("training.background.urls")),
+    path("", include("training.legalwatch.urls")),
 ]
 
 urlpatterns = [

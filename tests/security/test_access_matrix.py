@@ -66,10 +66,11 @@ def _kwargs_sample():
         pk = 1
         token = "x"
         slug = "x"
+        key = "x"
 
     class StubWorld:
         session = slot = enrolment = signature = resource = attempt = quiz = lesson = Stub()
-        module = case = token = erasure = bundle = Stub()
+        module = case = token = erasure = bundle = reference = flag = Stub()
         users = {"trainee": Stub()}
 
     return url_kwargs(StubWorld())

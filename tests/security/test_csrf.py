@@ -35,6 +35,13 @@ BODIES = {
         "reason": "Forgé",
     },
     "boussole:case_detail": lambda w: {"verdict": "x", "reasoning": "Forgé"},
+    "training:legal_reference": lambda w: {
+        "checked_on": "2026-01-05",
+        "source_consulted": "Forgé",
+        "outcome": "unchanged",
+    },
+    "training:legal_flag_resolve": lambda w: {"note": "Forgé"},
+    "training:legal_flags_resolve": lambda w: {"note": "Forgé"},
 }
 
 

@@ -43,6 +43,8 @@ class World:
     token: object = None
     other_token: object = None
     bundle: object = None
+    reference: object = None
+    flag: object = None
 
 
 def _signature(slot, trainee):
@@ -119,6 +121,20 @@ def world_build(**names) -> World:
     world.bundle = DocumentBundle.objects.create(
         session=world.session, which="certificats", fingerprint="0" * 64, total=1
     )
+    # Legal watch: a reference of the registry, and an item flagged « à revoir » after a
+    # verification found it modified.
+    from training.legalwatch.models import LegalReference
+    from training.legalwatch.services import verification_record
+
+    world.reference = LegalReference.objects.get(key="c-pen-226-14")
+    verification_record(
+        reference=world.reference,
+        checked_on=timezone.localdate(),
+        checked_by=world.users["admin"],
+        source_consulted="Légifrance",
+        outcome="modified",
+    )
+    world.flag = world.reference.flags.order_by("pk").first()
     return world
 
 
@@ -185,6 +201,9 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "quizzes:quiz_detail": {"slug": world.quiz.slug},
         "quizzes:attempt_start": {"slug": world.quiz.slug},
         "boussole:case_detail": {"slug": world.case.slug},
+        "training:legal_reference": {"key": world.reference.key},
+        "training:legal_flags_resolve": {"key": world.reference.key},
+        "training:legal_flag_resolve": {"pk": world.flag.pk},
         "boussole:case_projection": {"slug": world.case.slug},
     }
 

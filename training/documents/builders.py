@@ -10,7 +10,10 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from training.content import selectors as content_selectors
 from training.documents.results import empty_result
+from training.legalwatch import selectors as legalwatch_selectors
+from training.legalwatch.models import ItemKind
 
 SLIDES_PER_PAGE = 3
 NOTE_LINES = 9
@@ -28,21 +31,34 @@ def _chunks(items: list, size: int) -> list[list]:
 
 
 def handout(data, trainee=None) -> dict:
-    """Cover page, then every module's slides three per page with lines for notes."""
+    """Cover page, then every module's slides three per page with lines for notes.
+
+    It prints the content revision it was made from, and « contenu en cours de révision »
+    on the slides that cite a text found modified or repealed (legal watch).
+    """
     modules = []
+    keys = []
     for module in data.modules:
         slides = list(module.slides.all())
         total = len(slides)
         for number, slide in enumerate(slides, start=1):
             slide.number, slide.total = number, total
+            keys.append(f"{module.slug}/{slide.order}")
         modules.append(
             {"module": module, "count": total, "pages": _chunks(slides, SLIDES_PER_PAGE)}
         )
+    under_review = legalwatch_selectors.items_under_review(kind=ItemKind.SLIDE, keys=keys)
+    for item in modules:
+        for page in item["pages"]:
+            for slide in page:
+                slide.under_review = f"{item['module'].slug}/{slide.order}" in under_review
     return {
         **data.base_context(),
         "modules": modules,
         "slide_count": sum(m["count"] for m in modules),
         "note_lines": range(NOTE_LINES),
+        "under_review_count": len(under_review),
+        "content_revision": content_selectors.content_revision_current(),
     }
 
 

@@ -1,4 +1,4 @@
-"""Load every content file (course, quizzes, boussole) in one transaction."""
+"""Load every content file (course, quizzes, boussole, questionnaires) in one transaction."""
 
 from pathlib import Path
 
@@ -8,6 +8,7 @@ from django.db import transaction
 from boussole.loader import boussole_apply, boussole_parse
 from modules.loader import LoadReport, course_content_apply, course_content_parse
 from quizzes.loader import quiz_bank_apply, quiz_bank_parse
+from training.surveys.loader import questionnaires_apply, questionnaires_parse
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -32,9 +33,15 @@ def content_load(*, base: Path = FIXTURES_DIR, dry_run: bool = False) -> LoadRep
         if boussole_path.exists()
         else None
     )
+    parsed_surveys = questionnaires_parse(
+        base,
+        module_slugs={m["slug"] for m in parsed_course.modules},
+        objective_codes={o["code"] for o in parsed_course.objectives},
+    )
     with transaction.atomic():
         course = course_content_apply(parsed_course, report)
         quiz_bank_apply(parsed_quizzes, report, course=course)
+        questionnaires_apply(parsed_surveys, report, course=course)
         if parsed_boussole is not None:
             boussole_apply(parsed_boussole, report)
         if dry_run:

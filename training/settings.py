@@ -258,6 +258,35 @@ RETENTION_EVIDENCE_YEARS = env_int("RETENTION_EVIDENCE_YEARS", 6)
 RETENTION_INACTIVE_ACCOUNT_MONTHS = env_int("RETENTION_INACTIVE_ACCOUNT_MONTHS", 36)
 RETENTION_LOGIN_RECORDS_MONTHS = env_int("RETENTION_LOGIN_RECORDS_MONTHS", 6)
 
+# --- Appreciations and continuous improvement (training/surveys, training/quality) -----------
+
+
+def _env_days(name: str, default: list[int]) -> list[int]:
+    """Read a comma-separated list of whole numbers of days (e.g. « 3,7 »), sorted."""
+    try:
+        days = sorted({int(item) for item in env_list(name, [str(d) for d in default])})
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list whole numbers of days, e.g. 3,7.") from exc
+    if any(day <= 0 for day in days):
+        raise ImproperlyConfigured(f"{name} must list positive numbers of days.")
+    return days
+
+
+# Questionnaires: when they go, how long a personal link works, when reminders follow.
+SURVEY_COLD_DELAY_DAYS = env_int("SURVEY_COLD_DELAY_DAYS", 60)  # « à froid »: J+60
+SURVEY_REMINDER_DAYS = _env_days("SURVEY_REMINDER_DAYS", [3, 7])  # after the invitation
+SURVEY_LINK_VALID_DAYS = env_int("SURVEY_LINK_VALID_DAYS", 45)
+SURVEY_SEND_HOUR = env_int("SURVEY_SEND_HOUR", 9)  # à froid and reminders go at 9:00
+SURVEY_SEND_WINDOW_DAYS = env_int("SURVEY_SEND_WINDOW_DAYS", 14)  # never send older ones
+# Trainers see a session's (or any) figures only from this many answers.
+SURVEY_MIN_RESPONSES = env_int("SURVEY_MIN_RESPONSES", 5)
+# Published results (programme page): the period covered and the minimum N of each figure.
+PUBLISHED_RESULTS_MONTHS = env_int("PUBLISHED_RESULTS_MONTHS", 12)
+PUBLISHED_RESULTS_MIN_N = env_int("PUBLISHED_RESULTS_MIN_N", 10)
+COMPLAINT_RATE_LIMIT_PER_HOUR = env_int("COMPLAINT_RATE_LIMIT_PER_HOUR", 5)
+RETENTION_SURVEY_YEARS = env_int("RETENTION_SURVEY_YEARS", 3)
+RETENTION_COMPLAINT_YEARS = env_int("RETENTION_COMPLAINT_YEARS", 5)
+
 # Content Security Policy: no inline script or style; everything from our own origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -19,6 +19,8 @@ training_urlpatterns = [
     path("", include("training.attendance.urls")),
     path("", include("training.documents.urls")),
     path("", include("training.privacy.urls")),
+    path("", include("training.surveys.urls")),
+    path("", include("training.quality.urls")),
 ]
 
 urlpatterns = [

@@ -31,6 +31,20 @@ from training.surveys.models import (
 )
 
 SCHEDULED_KINDS = (Questionnaire.Kind.HOT, Questionnaire.Kind.COLD, Questionnaire.Kind.TRAINER)
+# The order questionnaires are listed in: a session's life.
+KIND_ORDER = [
+    Questionnaire.Kind.HOT,
+    Questionnaire.Kind.TRAINER,
+    Questionnaire.Kind.COLD,
+    Questionnaire.Kind.SPONSOR,
+]
+
+
+def in_kind_order(questionnaires) -> list[Questionnaire]:
+    """Return questionnaires in the order of a session's life (à chaud first)."""
+    return sorted(questionnaires, key=lambda q: (KIND_ORDER.index(q.kind), not q.is_active, q.pk))
+
+
 LIVE_STATUSES = (TrainingSession.Status.PLANNED, TrainingSession.Status.FINISHED)
 
 
@@ -319,7 +333,7 @@ def session_survey_statuses(*, session: TrainingSession) -> list[SessionSurveySt
         )
     }
     statuses = []
-    for questionnaire in Questionnaire.objects.filter(is_active=True).order_by("kind"):
+    for questionnaire in in_kind_order(Questionnaire.objects.filter(is_active=True)):
         row = counts.get(questionnaire.pk, {})
         sent = messages.get(questionnaire.pk, {})
         statuses.append(
@@ -417,13 +431,39 @@ class SurveyResults:
             None,
         )
 
-    def sections(self) -> list[tuple[str, list[QuestionResult]]]:
-        grouped: list[tuple[str, list[QuestionResult]]] = []
+    def sections(self) -> list[tuple[str, list[Block]]]:
+        """Group the questions by section, and consecutive 1–5 scale questions sharing the
+        same labels into one block (one stacked chart and one table for them all)."""
+        grouped: list[tuple[str, list[Block]]] = []
         for item in self.questions:
             if not grouped or grouped[-1][0] != item.question.section:
                 grouped.append((item.question.section, []))
-            grouped[-1][1].append(item)
+            blocks = grouped[-1][1]
+            likert = item.question.type == SurveyQuestion.Type.LIKERT
+            if (
+                likert
+                and blocks
+                and blocks[-1].is_likert
+                and blocks[-1].labels == item.question.options
+            ):
+                blocks[-1].items.append(item)
+            else:
+                blocks.append(Block(item.question.options if likert else [], [item], likert))
         return grouped
+
+
+@dataclass
+class Block:
+    """Questions shown together: several 1–5 scales with the same labels, or one question."""
+
+    labels: list[str]
+    items: list[QuestionResult]
+    is_likert: bool
+    chart: dict | None = None
+
+    @property
+    def answered(self) -> int:
+        return sum(item.answered for item in self.items)
 
 
 def percent(part: int, whole: int) -> int | None:

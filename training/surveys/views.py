@@ -122,7 +122,9 @@ def _session_tab(request, session, *, sponsor_form=None, delay_form=None):
         _with_charts(
             selectors.survey_results(questionnaire=q, sessions=sessions, user=request.user)
         )
-        for q in Questionnaire.objects.filter(is_active=True, kind__in=readable).order_by("kind")
+        for q in selectors.in_kind_order(
+            Questionnaire.objects.filter(is_active=True, kind__in=readable)
+        )
     ]
     return render(
         request,
@@ -190,11 +192,17 @@ def session_survey_settings(request, pk: int):
 
 
 def _with_charts(results: selectors.SurveyResults) -> selectors.SurveyResults:
-    for item in results.questions:
-        if item.question.type == SurveyQuestion.Type.RECOMMENDATION:
-            item.chart = charts.columns_chart(item.buckets)
-        elif not item.is_text:
-            item.chart = charts.bars_chart(item.buckets)
+    """Attach each block's chart geometry (``results.blocks``: sections of blocks)."""
+    results.blocks = results.sections()
+    for _section, blocks in results.blocks:
+        for block in blocks:
+            first = block.items[0]
+            if block.is_likert:
+                block.chart = charts.likert_chart(block.items)
+            elif first.question.type == SurveyQuestion.Type.RECOMMENDATION:
+                block.chart = charts.columns_chart(first.buckets)
+            elif not first.is_text:
+                block.chart = charts.bars_chart(first.buckets)
     return results
 
 

@@ -34,7 +34,9 @@ class ComplaintForm(forms.Form):
         max_length=254,
         help_text=_("We send the acknowledgement and our answer to this address."),
     )
-    role = forms.ChoiceField(label=_("You are"), choices=Complaint.Role.choices)
+    role = forms.ChoiceField(
+        label=_("You are"), choices=[("", _("Choose…")), *Complaint.Role.choices]
+    )
     session = ModelChoiceField(
         label=_("Session concerned"),
         queryset=TrainingSession.objects.none(),
@@ -196,7 +198,7 @@ class ActionForm(forms.Form):
             Field("title"),
             Field("description"),
             Fieldset(
-                _("Source"),
+                _("Where it comes from"),
                 Field("source"),
                 Field("complaint"),
                 Field("question"),

@@ -235,6 +235,8 @@ def test_the_list_filters_by_status_and_the_figures_measure_the_time_to_answer(a
     assert page.count("REC-") == 1
     bad = client.get(reverse("training:complaint_list") + "?statut=nimporte")
     assert bad.status_code == 200
+    results = page_text(client.get(reverse("training:survey_results")))
+    assert "3 réclamations reçues, traitées en 6,0 jours en moyenne, 1 encore ouverte." in results
 
 
 def test_the_complaints_export_for_audits(administrator):

@@ -161,3 +161,22 @@ def test_closed_public_actions_are_shown_as_what_we_changed(administrator):
     assert "Ce que nous avons changé" in page
     assert "Le support de la formation vous est envoyé une semaine avant la session." in page
     assert "Action interne" not in page
+
+
+def test_the_programme_page_computes_the_figures_then_reads_them_from_the_cache(known_year):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    client = Client()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        return len(captured)
+
+    first = queries()
+    cached = queries()
+    assert cached < first
+    attested_session(trainees=2, days_ago=25)  # more data: the cached page costs the same
+    assert queries() == cached

@@ -24,6 +24,7 @@ from core.spreadsheets import csv_stream, xlsx_file
 from training.access import permissions
 from training.access.mixins import role_required
 from training.accounts.models import User
+from training.quality.selectors import complaint_figures
 from training.sessions import selectors as session_selectors
 from training.sessions.models import TrainingSession
 from training.surveys import charts, exports, selectors, services
@@ -267,6 +268,7 @@ def survey_results(request):
             "comments_to_read": selectors.comments_to_read_count()
             if permissions.can_administer(request.user)
             else 0,
+            "complaints": complaint_figures() if permissions.can_administer(request.user) else None,
         },
     )
 

@@ -8,4 +8,6 @@ from training.content.models import *  # noqa: F401,F403
 from training.documents.models import *  # noqa: F401,F403
 from training.legalwatch.models import *  # noqa: F401,F403
 from training.privacy.models import *  # noqa: F401,F403
+from training.quality.models import *  # noqa: F401,F403
 from training.sessions.models import *  # noqa: F401,F403
+from training.surveys.models import *  # noqa: F401,F403

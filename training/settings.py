@@ -351,6 +351,11 @@ TASKS_PERIODIC = [
         "at_hour": 3,
     },
     {
+        "name": "surveys.send",
+        "task": "training.surveys.tasks.survey_sends",
+        "every": "quarter",
+    },
+    {
         "name": "legalwatch.remind",
         "task": "training.legalwatch.tasks.legal_watch_remind",
         "every": "day",
@@ -384,11 +389,41 @@ RETENTION_LOGIN_RECORDS_MONTHS = env_int("RETENTION_LOGIN_RECORDS_MONTHS", 6)
 # A legal reference is due for verification this many months after its last one.
 LEGAL_WATCH_MONTHS = env_int("LEGAL_WATCH_MONTHS", 6)
 # Dotted path of a function called when a verification finds a text modified or repealed, to
-# open an improvement action (``legalwatch.services.improvement_action_open``); empty: none.
-LEGAL_WATCH_ACTION_HOOK = os.environ.get("LEGAL_WATCH_ACTION_HOOK", "").strip()
+# open an improvement action: by default the quality feature's (« Actions d'amélioration »).
+LEGAL_WATCH_ACTION_HOOK = os.environ.get(
+    "LEGAL_WATCH_ACTION_HOOK", "training.quality.services.action_from_legal_watch"
+).strip()
 # Where ``load_course`` writes the patch carrying the edits made in the admin into fixtures/.
 CONTENT_PATCH_FILE = Path(os.environ.get("CONTENT_PATCH_FILE", BASE_DIR / "admin-edits.patch"))
 # --- end of issue 21 settings ----------------------------------------------------------------
+# --- Appreciations and continuous improvement (training/surveys, training/quality) -----------
+
+
+def _env_days(name: str, default: list[int]) -> list[int]:
+    """Read a comma-separated list of whole numbers of days (e.g. « 3,7 »), sorted."""
+    try:
+        days = sorted({int(item) for item in env_list(name, [str(d) for d in default])})
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must list whole numbers of days, e.g. 3,7.") from exc
+    if any(day <= 0 for day in days):
+        raise ImproperlyConfigured(f"{name} must list positive numbers of days.")
+    return days
+
+
+# Questionnaires: when they go, how long a personal link works, when reminders follow.
+SURVEY_COLD_DELAY_DAYS = env_int("SURVEY_COLD_DELAY_DAYS", 60)  # « à froid »: J+60
+SURVEY_REMINDER_DAYS = _env_days("SURVEY_REMINDER_DAYS", [3, 7])  # after the invitation
+SURVEY_LINK_VALID_DAYS = env_int("SURVEY_LINK_VALID_DAYS", 45)
+SURVEY_SEND_HOUR = env_int("SURVEY_SEND_HOUR", 9)  # à froid and reminders go at 9:00
+SURVEY_SEND_WINDOW_DAYS = env_int("SURVEY_SEND_WINDOW_DAYS", 14)  # never send older ones
+# Trainers see a session's (or any) figures only from this many answers.
+SURVEY_MIN_RESPONSES = env_int("SURVEY_MIN_RESPONSES", 5)
+# Published results (programme page): the period covered and the minimum N of each figure.
+PUBLISHED_RESULTS_MONTHS = env_int("PUBLISHED_RESULTS_MONTHS", 12)
+PUBLISHED_RESULTS_MIN_N = env_int("PUBLISHED_RESULTS_MIN_N", 10)
+COMPLAINT_RATE_LIMIT_PER_HOUR = env_int("COMPLAINT_RATE_LIMIT_PER_HOUR", 5)
+RETENTION_SURVEY_YEARS = env_int("RETENTION_SURVEY_YEARS", 3)
+RETENTION_COMPLAINT_YEARS = env_int("RETENTION_COMPLAINT_YEARS", 5)
 
 # Content Security Policy: no inline script or style; everything from our own origin.
 CONTENT_SECURITY_POLICY = {

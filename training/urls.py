@@ -22,6 +22,8 @@ training_urlpatterns = [
     path("", include("training.operations.urls")),
     path("", include("training.background.urls")),
     path("", include("training.legalwatch.urls")),
+    path("", include("training.surveys.urls")),
+    path("", include("training.quality.urls")),
 ]
 
 urlpatterns = [

@@ -1,5 +1,5 @@
-"""seed_demo: accounts and roles, a finished and an upcoming session, attendance, quiz attempts;
-idempotent, refused without debug unless forced.
+"""seed_demo: accounts and roles, a finished and an upcoming session, attendance, quiz attempts,
+appreciations, a complaint and improvement actions; idempotent, refused without debug unless forced.
 
 Seeding takes about two seconds, so one seeded world is checked from every side in one test
 (the checks were spread over five tests, each seeding again).
@@ -15,6 +15,10 @@ from training.attendance import selectors as attendance
 from training.attendance.models import AttendanceCorrection, AttendanceSignature, SlotAttendance
 from training.demo.services import DEMO_FINISHED_CODE, DEMO_UPCOMING_CODE, demo_seed
 from training.models import Enrolment, TrainingSession, User
+from training.quality.models import Complaint, ImprovementAction
+from training.quality.selectors import published_results
+from training.surveys.models import SurveyAnswer, SurveyResponse
+from training.surveys.selectors import pending_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +85,25 @@ def _attempts(session):
     )
 
 
+def _appreciations(session):
+    """Enough answers to show per-session figures, one questionnaire left for Samir, the
+    published figures shown, a complaint closed and an action on the programme page."""
+    hot = SurveyResponse.objects.filter(session=session, questionnaire__kind="chaud")
+    assert hot.count() >= 10
+    assert not hot.filter(respondent__isnull=False).exists()
+    samir = User.objects.get(email="stagiaire@demo.example")
+    assert [p.questionnaire.kind for p in pending_for_user(user=samir)] == ["chaud"]
+    published = published_results()
+    assert published.satisfaction.shown and published.completion.shown
+    assert published.success.shown and published.trained.shown
+    assert Complaint.objects.filter(session=session, status="close").exists()
+    assert ImprovementAction.objects.filter(is_public=True, status="realisee").count() >= 1
+
+
 def _counts(session):
     return {
+        "answers": SurveyAnswer.objects.count(),
+        "complaints": Complaint.objects.count(),
         "users": User.objects.count(),
         "sessions": TrainingSession.objects.count(),
         "records": AttendanceSignature.objects.filter(slot__session=session).count(),
@@ -105,6 +126,7 @@ def test_seed_demo_builds_the_demo_once_and_only_when_debug_is_on_or_forced(
     _sessions()
     _attendance(session)
     _attempts(session)
+    _appreciations(session)
 
     before = _counts(session)
     settings.DEBUG = True

@@ -279,3 +279,20 @@ def test_the_presenter_view_marks_the_slides_under_review(client, course_loaded,
     client.force_login(trainer)
     page = client.get(reverse("modules:slides_presenter", args=[module_slug])).content.decode()
     assert page.count('class="notes-review"') == count
+
+
+def test_by_default_a_modified_text_opens_an_improvement_action_of_the_quality_feature(
+    course_loaded, admin
+):
+    from training.quality.models import ImprovementAction
+
+    verification = mark("c-pen-226-14", Verification.Outcome.MODIFIED, admin)
+    verification.refresh_from_db()
+    action = ImprovementAction.objects.get()
+    assert action.source == ImprovementAction.Source.LEGAL_WATCH
+    assert action.owner == admin and action.status == ImprovementAction.Status.PLANNED
+    assert "226-14" in action.title
+    assert f"{verification.flags.count()} éléments du cours citent ce texte" in action.description
+    assert verification.action_reference == f"n° {action.pk}"
+    mark("c-pen-226-13", Verification.Outcome.UNCHANGED, admin)
+    assert ImprovementAction.objects.count() == 1

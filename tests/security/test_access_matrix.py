@@ -65,12 +65,14 @@ def _kwargs_sample():
     class Stub:
         pk = 1
         token = "x"
+        link_secret = "x"
         slug = "x"
         key = "x"
 
     class StubWorld:
         session = slot = enrolment = signature = resource = attempt = quiz = lesson = Stub()
         module = case = token = erasure = bundle = reference = flag = Stub()
+        invitation = comment = complaint = action = Stub()
         users = {"trainee": Stub()}
 
     return url_kwargs(StubWorld())
@@ -195,6 +197,26 @@ def _post_routes(world):
             {"email": "intrus@exemple.fr", "first_name": "I", "last_name": "N"},
         ),
         "attempt_take": (reverse("quizzes:attempt_take", args=[world.attempt.pk]), {}),
+        "sponsor_invite": (
+            reverse("training:sponsor_invite", args=[s]),
+            {"name": "Intrus", "email": "intrus@exemple.fr"},
+        ),
+        "session_survey_settings": (
+            reverse("training:session_survey_settings", args=[s]),
+            {"cold_delay_days": "5"},
+        ),
+        "survey_comment_moderate": (
+            reverse("training:survey_comment_moderate", args=[world.comment.pk]),
+            {"decision": "publier"},
+        ),
+        "complaint_detail": (
+            reverse("training:complaint_detail", args=[world.complaint.pk]),
+            {"status": "close", "internal_note": "Intrusion"},
+        ),
+        "action_update": (
+            reverse("training:action_update", args=[world.action.pk]),
+            {"title": "Piraté", "description": "x", "source": "autre", "status": "prevue"},
+        ),
     }
 
 
@@ -222,3 +244,9 @@ def test_non_owners_posting_to_object_routes_are_refused_and_change_nothing(cour
     world.session.refresh_from_db()
     assert world.session.title != "Piraté"
     assert not world.session.is_cancelled
+    for obj in (world.comment, world.complaint, world.action):
+        obj.refresh_from_db()
+    assert world.comment.comment_status == "a_relire"
+    assert world.complaint.status == "recue"
+    assert world.action.title != "Piraté"
+    assert not hasattr(world.session, "survey_settings")

@@ -45,6 +45,10 @@ class World:
     bundle: object = None
     reference: object = None
     flag: object = None
+    invitation: object = None
+    comment: object = None
+    complaint: object = None
+    action: object = None
 
 
 def _signature(slot, trainee):
@@ -135,11 +139,58 @@ def world_build(**names) -> World:
         outcome="modified",
     )
     world.flag = world.reference.flags.order_by("pk").first()
+    _surveys_and_quality(world)
     return world
+
+
+def _surveys_and_quality(world: World) -> None:
+    """The trainee's « à chaud » invitation to session A, an anonymous answer with a comment
+    on session A, a complaint and an improvement action."""
+    from training.quality import services as quality_services
+    from training.surveys.models import (
+        Questionnaire,
+        SurveyAnswer,
+        SurveyInvitation,
+        SurveyResponse,
+    )
+
+    hot = Questionnaire.objects.get(kind="chaud", is_active=True)
+    now = timezone.now()
+    world.invitation = SurveyInvitation.objects.create(
+        questionnaire=hot,
+        session=world.session,
+        recipient=world.users["trainee"],
+        due_at=now,
+        sent_at=now,
+        expires_at=now + datetime.timedelta(days=30),
+    )
+    response = SurveyResponse.objects.create(
+        questionnaire=hot, session=world.session, anonymous=True
+    )
+    question = hot.questions.filter(type="text").first()
+    world.comment = SurveyAnswer.objects.create(
+        response=response, question=question, text="Très utile.", comment_status="a_relire"
+    )
+    world.complaint = quality_services.complaint_submit(
+        name="Visiteur",
+        email="visiteur@exemple.fr",
+        subject="Un problème",
+        message="Le détail du problème.",
+        client_address="198.51.100.7",
+    )
+    world.action = quality_services.action_create(
+        by=world.users["admin"],
+        title="Une amélioration",
+        description="Ce qui change.",
+        source="reclamation",
+        complaint=world.complaint,
+    )
 
 
 def url_kwargs(world: World) -> dict[str, dict]:
     """Return the keyword arguments of every named URL that takes some, for session A."""
+    from training.surveys.links import link_token
+
     s, slot = world.session.pk, world.slot.pk
     return {
         "password_reset_confirm": {"uidb64": "MQ", "token": "abc-def"},
@@ -200,6 +251,18 @@ def url_kwargs(world: World) -> dict[str, dict]:
         "quizzes:quiz_results_export": {"slug": world.quiz.slug, "fmt": "xlsx"},
         "quizzes:quiz_detail": {"slug": world.quiz.slug},
         "quizzes:attempt_start": {"slug": world.quiz.slug},
+        "training:survey_answer": {"token": link_token(world.invitation)},
+        "training:survey_answer_mine": {"pk": world.invitation.pk},
+        "training:survey_open": {"session_pk": s, "kind": "chaud"},
+        "training:session_surveys": {"pk": s},
+        "training:sponsor_invite": {"pk": s},
+        "training:session_survey_settings": {"pk": s},
+        "training:survey_results_export": {"fmt": "csv"},
+        "training:survey_comment_moderate": {"pk": world.comment.pk},
+        "training:complaint_detail": {"pk": world.complaint.pk},
+        "training:complaint_export": {"fmt": "xlsx"},
+        "training:action_update": {"pk": world.action.pk},
+        "training:action_export": {"fmt": "csv"},
         "boussole:case_detail": {"slug": world.case.slug},
         "training:legal_reference": {"key": world.reference.key},
         "training:legal_flags_resolve": {"key": world.reference.key},

@@ -7,8 +7,8 @@ worker stays single-threaded and may fork its PDF printers). Every ``TASKS_TICK_
 2. runs the recovery functions of ``settings.TASKS_RECOVERY`` (work whose worker died:
    bundles without progress are queued again, interrupted sends are marked failed, emails
    whose task was lost are handed over again);
-3. enqueues each job of ``settings.TASKS_PERIODIC`` once per period (hour, or day from a
-   given hour, Europe/Paris). The period is claimed by inserting a ``PeriodicRun`` row, unique
+3. enqueues each job of ``settings.TASKS_PERIODIC`` once per period (quarter of an hour,
+   hour, or day from a given hour, Europe/Paris). The period is claimed by inserting a ``PeriodicRun`` row, unique
    on (job, period): with several workers on several hosts, exactly one enqueues it, and a
    worker that was down catches up on its next tick.
 
@@ -40,12 +40,14 @@ logger = logging.getLogger(__name__)
 class Periodic:
     name: str
     task: str  # dotted path of a task (core.tasks.task)
-    every: str  # "hour" or "day"
+    every: str  # "quarter" (of an hour), "hour" or "day"
     at_hour: int = 0  # daily jobs: from this local hour on
 
     def period(self, now: datetime.datetime) -> str | None:
         """The key of the period ``now`` falls in, or None when the job is not due yet."""
         local = timezone.localtime(now)
+        if self.every == "quarter":
+            return local.strftime("%Y-%m-%dT%H:") + f"{local.minute // 15 * 15:02d}"
         if self.every == "hour":
             return local.strftime("%Y-%m-%dT%H")
         if self.every == "day":

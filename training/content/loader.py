@@ -1,4 +1,5 @@
-"""Load every content file (course, quizzes, boussole, legal references) in one transaction.
+"""Load every content file (course, quizzes, boussole, questionnaires, legal references) in one
+transaction.
 
 Everything is parsed and checked first (a malformed file, or a citation of a text the
 registry of legal references does not hold, stops the load with its file and line); then the
@@ -15,6 +16,7 @@ from boussole.loader import boussole_apply, boussole_parse
 from modules.loader import LoadReport, course_content_apply, course_content_parse
 from quizzes.loader import quiz_bank_apply, quiz_bank_parse
 from training.legalwatch.loader import citations_parse, legal_watch_apply, references_parse
+from training.surveys.loader import questionnaires_apply, questionnaires_parse
 
 from .guard import AdminEditGuard
 from .services import revision_record
@@ -55,6 +57,11 @@ def content_load(
         if boussole_path.exists()
         else None
     )
+    parsed_surveys = questionnaires_parse(
+        base,
+        module_slugs={m["slug"] for m in parsed_course.modules},
+        objective_codes={o["code"] for o in parsed_course.objectives},
+    )
     registry = references_parse(base)
     citations = citations_parse(
         base,
@@ -67,6 +74,7 @@ def content_load(
         report.guard = AdminEditGuard.start(force=force)
         course = course_content_apply(parsed_course, report)
         quiz_bank_apply(parsed_quizzes, report, course=course)
+        questionnaires_apply(parsed_surveys, report, course=course)
         if parsed_boussole is not None:
             boussole_apply(parsed_boussole, report)
         legal_watch_apply(registry, citations, report, base=base)

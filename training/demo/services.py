@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -188,6 +188,8 @@ def demo_seed() -> list[DemoAccount]:
     sessions = demo_sessions_seed()
     demo_quiz_results_seed(sessions=sessions)
     demo_attendance_seed(sessions=sessions)
+    demo_surveys_seed(sessions=sessions)
+    demo_quality_seed(sessions=sessions)
     return DEMO_ACCOUNTS
 
 
@@ -329,8 +331,6 @@ def demo_attendance_seed(*, sessions) -> int:
     (signature, then the trainer's correction); on the second afternoon one is absent with a
     reason. Half-days already closed are left as they are. Returns the half-days signed now.
     """
-    from datetime import datetime
-
     finished = next((s for s in sessions if s.code == DEMO_FINISHED_CODE), None)
     if finished is None:
         return 0
@@ -437,3 +437,282 @@ def _demo_paper_scan(trainee, slot) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+# --- Appreciations, complaints and improvement actions of the finished demo session -------------
+
+DEMO_COMMENTS = {
+    "points-forts": [
+        ("Les cas pratiques, très proches de ce que nous vivons en équipe.", True),
+        ("La boussole du partage : je vais l'utiliser avec mes collègues.", True),
+        ("Des réponses claires sur ce que l'on peut dire aux autres professionnels.", True),
+        ("Beaucoup de place laissée aux échanges entre nous.", False),
+    ],
+    "ameliorations": [
+        ("Un peu plus de temps sur le droit d'opposition.", True),
+        ("La salle était trop petite pour les travaux en groupe.", True),
+        ("Recevoir le support avant la session pour pouvoir le lire.", False),
+    ],
+}
+
+
+def _demo_value(question, rng) -> int:
+    """A plausible answer: mostly satisfied, a little less on the harder objectives."""
+    if question.type == "recommendation":
+        return rng.choice([7, 8, 8, 9, 9, 9, 10, 10, 10, 6])
+    if question.type == "yes_no":
+        return rng.choice([1, 1, 0])
+    if question.type == "choice":
+        return rng.randint(1, len(question.options))
+    if question.key in ("salle", "objectif-clarifier", "module-droit-d-opposition"):
+        return rng.choice([2, 3, 3, 4, 4, 5])
+    return rng.choice([3, 4, 4, 5, 5, 5])
+
+
+def demo_surveys_seed(*, sessions) -> int:
+    """Answers to the finished demo session's questionnaires (idempotent): 11 of its 13
+    trainees answered « à chaud » (Samir Benali has not: his dashboard shows it), the
+    trainer gave her review, one employer answered and another was invited."""
+    import random
+
+    from training.surveys import services as survey_services
+    from training.surveys.models import (
+        Questionnaire,
+        SurveyAnswer,
+        SurveyInvitation,
+        SurveyMessage,
+        SurveyResponse,
+    )
+    from training.surveys.scheduling import link_expiry, session_end
+
+    finished = next((s for s in sessions if s.code == DEMO_FINISHED_CODE), None)
+    if finished is None:
+        return 0
+    questionnaires = {q.kind: q for q in Questionnaire.objects.filter(is_active=True)}
+    hot = questionnaires.get(Questionnaire.Kind.HOT)
+    if hot is None or SurveyResponse.objects.filter(session=finished).exists():
+        return 0
+    end = session_end(finished)
+    trainees = [
+        e.trainee
+        for e in finished.enrolments.filter(status=Enrolment.Status.ENROLLED)
+        .select_related("trainee")
+        .order_by("trainee__email")
+    ]
+    rng = random.Random(20260301)
+    comments = {key: list(items) for key, items in DEMO_COMMENTS.items()}
+
+    def invite(questionnaire, *, recipient=None, **sponsor):
+        invitation = SurveyInvitation.objects.create(
+            questionnaire=questionnaire,
+            session=finished,
+            recipient=recipient,
+            due_at=end,
+            sent_at=end,
+            expires_at=link_expiry(end),
+            **sponsor,
+        )
+        SurveyMessage.objects.create(
+            invitation=invitation,
+            number=0,
+            claimed_at=end,
+            sent_at=end,
+            status=SurveyMessage.Status.SENT,
+        )
+        return invitation
+
+    def answer(invitation, *, late=False):
+        if late:  # answered after the first reminder
+            SurveyMessage.objects.create(
+                invitation=invitation,
+                number=1,
+                claimed_at=end + timedelta(days=3),
+                sent_at=end + timedelta(days=3),
+                status=SurveyMessage.Status.SENT,
+            )
+        values = {}
+        for question in invitation.questionnaire.questions.filter(is_active=True):
+            if question.type == "text":
+                pool = comments.get(question.key)
+                if pool and rng.random() < 0.6:
+                    values[question.pk] = pool.pop(0)[0]
+            else:
+                values[question.pk] = _demo_value(question, rng)
+        return survey_services.response_submit(
+            invitation=invitation, answers=values, now=end + timedelta(hours=1)
+        )
+
+    answered = 0
+    samir = "stagiaire@demo.example"
+    for index, trainee in enumerate(trainees):
+        invitation = invite(hot, recipient=trainee)
+        if trainee.email == samir or index == len(trainees) - 1:
+            continue  # not answered yet
+        answer(invitation, late=index % 4 == 3)
+        answered += 1
+    published = {text for items in DEMO_COMMENTS.values() for text, ok in items if ok}
+    for comment in SurveyAnswer.objects.filter(response__session=finished).exclude(text=""):
+        status = (
+            SurveyAnswer.CommentStatus.PUBLISHED
+            if comment.text in published
+            else SurveyAnswer.CommentStatus.PENDING
+        )
+        SurveyAnswer.objects.filter(pk=comment.pk).update(comment_status=status)
+    trainer_questionnaire = questionnaires.get(Questionnaire.Kind.TRAINER)
+    if trainer_questionnaire is not None:
+        for trainer in finished.trainers.all():
+            answer(invite(trainer_questionnaire, recipient=trainer))
+    sponsor = questionnaires.get(Questionnaire.Kind.SPONSOR)
+    if sponsor is not None:
+        answer(
+            invite(
+                sponsor,
+                name="Anne Lambert",
+                email="anne.lambert@demo.example",
+                organisation="Conseil départemental, service formation",
+            )
+        )
+        invite(
+            sponsor,
+            name="Marc Dupuis",
+            email="marc.dupuis@demo.example",
+            organisation="Association Horizons",
+        )
+    return answered
+
+
+def demo_quality_seed(*, sessions) -> int:
+    """A complaint answered and closed with its public improvement action, a complaint in
+    progress, an action from a survey result under way (idempotent)."""
+    from training.quality import services as quality_services
+    from training.quality.models import Complaint, ImprovementAction
+    from training.surveys.models import SurveyQuestion
+
+    finished = next((s for s in sessions if s.code == DEMO_FINISHED_CODE), None)
+    if finished is None or Complaint.objects.filter(session=finished).exists():
+        return 0
+    admin = User.objects.get(email="admin@demo.example")
+    hugo = User.objects.filter(email="hugo.lefevre@demo.example").first()
+    received = timezone.make_aware(datetime.combine(finished.end_date, time(18, 20))) + timedelta(
+        days=2
+    )
+    complaint = quality_services.complaint_submit(
+        name="",
+        email="",
+        role=Complaint.Role.TRAINEE,
+        session=finished,
+        subject="Attestation de fin de formation reçue tardivement",
+        message=(
+            "Mon employeur m'a demandé l'attestation de fin de formation le lendemain de la "
+            "session, mais elle n'était pas encore disponible sur la plateforme. Il a fallu "
+            "relancer deux fois."
+        ),
+        user=hugo,
+        client_address="192.0.2.40",
+        now=received,
+    )
+    Complaint.objects.filter(pk=complaint.pk).update(acknowledged_at=received)
+    quality_services.complaint_update(
+        complaint=complaint,
+        by=admin,
+        status=Complaint.Status.IN_PROGRESS,
+        session=finished,
+        now=received + timedelta(days=1),
+    )
+    quality_services.complaint_update(
+        complaint=complaint,
+        by=admin,
+        status=Complaint.Status.ANSWERED,
+        session=finished,
+        answer=(
+            "Merci pour votre signalement. Les attestations ne pouvaient être produites qu'une "
+            "fois toutes les demi-journées attestées par la formatrice ; la dernière l'a été "
+            "avec un jour de retard. Votre attestation est disponible depuis votre tableau de "
+            "bord, et nous avons changé notre organisation pour que cela ne se reproduise pas."
+        ),
+        send_answer=False,
+        now=received + timedelta(days=3),
+    )
+    quality_services.complaint_update(
+        complaint=complaint,
+        by=admin,
+        status=Complaint.Status.CLOSED,
+        session=finished,
+        now=received + timedelta(days=10),
+    )
+    quality_services.action_create(
+        by=admin,
+        now=received + timedelta(days=3),
+        title="Attestations disponibles dès la fin de la session",
+        description=(
+            "La formatrice clôture et atteste chaque demi-journée avant de quitter la salle ; "
+            "l'administratrice vérifie le soir même que les attestations sont disponibles."
+        ),
+        source=ImprovementAction.Source.COMPLAINT,
+        complaint=complaint,
+        session=finished,
+        owner=admin,
+        due_date=(received + timedelta(days=14)).date(),
+        status=ImprovementAction.Status.DONE,
+        outcome="Appliqué dès la session suivante ; plus aucune relance depuis.",
+        is_public=True,
+        public_summary=(
+            "Les attestations de fin de formation sont disponibles le jour même de la fin "
+            "de la session."
+        ),
+    )
+    visitor = quality_services.complaint_submit(
+        name="Valérie Caron",
+        email="valerie.caron@demo.example",
+        role=Complaint.Role.EMPLOYER,
+        session_text="Session du printemps à Lyon",
+        subject="Facture adressée au mauvais service",
+        message="La facture de la formation a été envoyée à notre siège au lieu du service formation.",
+        client_address="192.0.2.41",
+        now=timezone.now() - timedelta(days=2),
+    )
+    Complaint.objects.filter(pk=visitor.pk).update(acknowledged_at=visitor.created_at)
+    quality_services.complaint_update(
+        complaint=visitor,
+        by=admin,
+        status=Complaint.Status.IN_PROGRESS,
+        now=timezone.now() - timedelta(days=1),
+    )
+    room = SurveyQuestion.objects.filter(questionnaire__kind="chaud", key="salle").first()
+    quality_services.action_create(
+        by=admin,
+        title="Une salle plus grande pour les groupes de plus de 12",
+        description=(
+            "Réserver la grande salle de la Maison des associations dès que plus de 12 "
+            "stagiaires sont inscrits, pour les travaux en sous-groupes."
+        ),
+        source=ImprovementAction.Source.SURVEY,
+        question=room,
+        session=finished,
+        source_detail="Questionnaire à chaud : la salle est la question la moins bien notée.",
+        owner=admin,
+        due_date=timezone.localdate() + timedelta(days=30),
+        status=ImprovementAction.Status.IN_PROGRESS,
+    )
+    opposition = SurveyQuestion.objects.filter(
+        questionnaire__kind="chaud", key="module-droit-d-opposition"
+    ).first()
+    quality_services.action_create(
+        by=admin,
+        now=received + timedelta(days=12),
+        title="Plus de cas pratiques sur le droit d'opposition",
+        description="Ajouter deux cas pratiques au module 4 et lui donner 30 minutes de plus.",
+        source=ImprovementAction.Source.SURVEY,
+        question=opposition,
+        session=finished,
+        source_detail="Commentaires et notes du module 4 dans le questionnaire à chaud.",
+        owner=User.objects.get(email="formatrice@demo.example"),
+        status=ImprovementAction.Status.DONE,
+        outcome="Deux cas ajoutés (refus d'un usager, demande d'un proche) ; module allongé.",
+        is_public=True,
+        public_summary=(
+            "Le module sur le droit d'opposition de l'usager compte deux cas pratiques de "
+            "plus et dure une demi-heure de plus."
+        ),
+    )
+    return 2

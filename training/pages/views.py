@@ -14,11 +14,21 @@ from modules import selectors as course_selectors
 from training.access import permissions
 from training.access.mixins import role_required
 from training.pages.accessibility import audit_load
+from training.quality import selectors as quality_selectors
 
 
 def home(request):
-    """The public programme page, from data administrators edit."""
-    return render(request, "training/home.html", {"course": course_selectors.course_get()})
+    """The public programme page, from data administrators edit, with the published results
+    and what the organisation changed (Qualiopi indicators 2 and 32)."""
+    return render(
+        request,
+        "training/home.html",
+        {
+            "course": course_selectors.course_get(),
+            "published": quality_selectors.published_results_cached(),
+            "changes": quality_selectors.public_actions(),
+        },
+    )
 
 
 @role_required(lambda user: user.is_active)
@@ -46,6 +56,8 @@ def privacy(request):
             "evidence_years": settings.RETENTION_EVIDENCE_YEARS,
             "inactive_months": settings.RETENTION_INACTIVE_ACCOUNT_MONTHS,
             "login_months": settings.RETENTION_LOGIN_RECORDS_MONTHS,
+            "survey_years": settings.RETENTION_SURVEY_YEARS,
+            "complaint_years": settings.RETENTION_COMPLAINT_YEARS,
         },
     )
 

@@ -39,6 +39,9 @@ class AuditEvent(AppendOnlyModel):
         ERASURE_REJECT = "erasure.reject", _("Erasure request rejected")
         ROLE_CHANGE = "role.change", _("Roles changed")
         RETENTION_PURGE = "retention.purge", _("Expired data purged")
+        COMPLAINT_STATUS = "complaint.status", _("Complaint status changed")
+        ACTION_STATUS = "action.status", _("Improvement action recorded or changed")
+        COMMENT_MODERATE = "survey.comment", _("Survey comment published or hidden")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,6 +9,10 @@
   anonymised (``user_anonymise``). Superusers are never touched.
 - Files of attendance evidence and documents that no row names (a worker killed between
   writing the file and committing its row) are deleted after an hour (``privacy.files``).
+- Survey data (invitations with their messages, responses with their answers) is deleted
+  ``RETENTION_SURVEY_YEARS`` years after the session's last day.
+- A complaint is deleted ``RETENTION_COMPLAINT_YEARS`` years after it was closed (or, never
+  closed, answered); the keyed hashes used for the complaints' rate limit after a day.
 - Login records kept by django-axes (address, browser, e-mail typed: failed attempts and the
   log of logins) are deleted ``RETENTION_LOGIN_RECORDS_MONTHS`` months after they were made;
   a 15-minute lockout never needs them longer.
@@ -39,7 +43,9 @@ from training.privacy.audit import audit_record
 from training.privacy.files import orphans_remove, stored_files_check
 from training.privacy.models import AuditEvent, SlotEvidenceSeal
 from training.privacy.services import ANONYMOUS_DOMAIN, user_anonymise
+from training.quality.models import Complaint, ComplaintThrottle
 from training.sessions.models import Enrolment, TrainingSession
+from training.surveys.models import SurveyInvitation, SurveyResponse
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
@@ -59,6 +65,29 @@ def _months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
 def evidence_cutoff(*, today: datetime.date | None = None) -> datetime.date:
     """Sessions whose last day is before this date are past their evidence retention."""
     return _years_before(today or timezone.localdate(), settings.RETENTION_EVIDENCE_YEARS)
+
+
+def survey_cutoff(*, today: datetime.date | None = None) -> datetime.date:
+    """Surveys of sessions whose last day is before this date are past their retention."""
+    return _years_before(today or timezone.localdate(), settings.RETENTION_SURVEY_YEARS)
+
+
+def complaint_records(*, now: datetime.datetime) -> list[tuple[str, object]]:
+    """Return the complaints past their retention, and the stale rate-limit records."""
+    day = _years_before(timezone.localdate(now), settings.RETENTION_COMPLAINT_YEARS)
+    cutoff = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return [
+        (
+            "complaints",
+            Complaint.objects.filter(
+                Q(closed_at__lt=cutoff) | Q(closed_at__isnull=True, answered_at__lt=cutoff)
+            ),
+        ),
+        (
+            "complaint_rate_records",
+            ComplaintThrottle.objects.filter(created_at__lt=now - datetime.timedelta(days=1)),
+        ),
+    ]
 
 
 def expired_sessions(*, today: datetime.date | None = None):
@@ -126,6 +155,19 @@ def purge_plan(*, now: datetime.datetime | None = None) -> OrderedDict:
             ("document_bundles", DocumentBundle.objects.filter(session__in=sessions)),
             ("quiz_attempts", Attempt.objects.filter(session__in=sessions)),
             ("enrolments", Enrolment.objects.filter(session__in=sessions)),
+            (
+                "survey_responses",
+                SurveyResponse.objects.filter(
+                    session__end_date__lt=survey_cutoff(today=timezone.localdate(now))
+                ),
+            ),
+            (
+                "survey_invitations",
+                SurveyInvitation.objects.filter(
+                    session__end_date__lt=survey_cutoff(today=timezone.localdate(now))
+                ),
+            ),
+            *complaint_records(now=now),
             *login_records(now=now),
             ("inactive_accounts", inactive_accounts(now=now)),
         ]

@@ -1,7 +1,9 @@
 """Writes for personal data: erasure requests and the anonymisation of an account.
 
 Anonymisation replaces the identity and deletes what is not evidence (reading progress,
-unfinished attempts, wrong signing codes, the calendar token, login-attempt logs). Evidence
+unfinished attempts, wrong signing codes, the calendar token, login-attempt logs); named
+questionnaire answers (trainers') are detached from the person and kept, and the name and
+address on their complaints are replaced. Evidence
 the organisation must keep — attendance records and their corrections, certificates and
 attestations, submitted quiz results, enrolments — stays, now attached to a pseudonymous
 account, until ``purge_expired`` deletes it at the end of its retention period.
@@ -22,7 +24,9 @@ from training.attendance.models import SigningAttempt
 from training.background.models import EmailDelivery
 from training.privacy.audit import audit_record
 from training.privacy.models import AuditEvent, ErasureRequest
+from training.quality.services import user_complaints_anonymise
 from training.sessions.models import CalendarToken
+from training.surveys.services import user_surveys_anonymise
 
 ANONYMOUS_DOMAIN = "invalid"
 
@@ -116,6 +120,10 @@ def user_anonymise(*, user: User, by: User | None) -> User:
             "email_deliveries": EmailDelivery.objects.filter(recipient=user).delete()[0],
         }
         pseudonym = f"n° {user.pk}"
+        deleted.update(user_surveys_anonymise(user=user))
+        deleted["complaints_anonymised"] = user_complaints_anonymise(
+            user=user, pseudonym=f"Personne anonymisée {pseudonym}", email=anonymous_email(user.pk)
+        )
         user.first_name = "Personne anonymisée"
         user.last_name = pseudonym
         user.email = anonymous_email(user.pk)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Fail when a UI string has no French translation or a French entry is fuzzy, when a plural
-entry lacks one of its French forms, or when a French sentence puts a count before a plural
-word without going through ``ngettext``.
+entry lacks one of its French forms, when a French sentence puts a count before a plural
+word without going through ``ngettext``, or when two parts translate one string differently.
 
 Runs makemessages first, so a string added to the code but absent from the catalogue shows up
 as untranslated.
@@ -103,6 +103,30 @@ def plural_problems(text: str) -> list[str]:
     return problems
 
 
+def part_conflicts(parts: dict[str, str]) -> list[str]:
+    """Return the strings two parts (``locale/parts/*.po``) translate differently: the merge
+    keeps one of them, so a page of the other feature would read the wrong French. A string
+    that must read differently gets a context (``pgettext``)."""
+    seen: dict[tuple, tuple[str, str]] = {}
+    problems = []
+    for name, text in sorted(parts.items()):
+        for block in re.split(r"\n\s*\n", text):
+            context = re.search(r'^msgctxt "(.*)"$', block, re.M)
+            entries = po_entries(block)
+            if not entries or not entries[0]["msgid"]:
+                continue
+            entry = entries[0]
+            key = (context[1] if context else None, entry["msgid"], entry["msgid_plural"])
+            french = " | ".join(entry["msgstr"][i] for i in sorted(entry["msgstr"]))
+            if key in seen and seen[key][1] != french:
+                problems.append(
+                    f"translated twice: {entry['msgid']!r} is « {seen[key][1]} » in "
+                    f"{seen[key][0]} but « {french} » in {name}"
+                )
+            seen.setdefault(key, (name, french))
+    return problems
+
+
 def main() -> int:
     os.chdir(ROOT)
     subprocess.run(
@@ -133,6 +157,9 @@ def main() -> int:
         ]
         problems += [f"{label}: {msgid}" for msgid in ids]
     problems += plural_problems(PO.read_text(encoding="utf-8"))
+    problems += part_conflicts(
+        {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "locale" / "parts").glob("*.po")}
+    )
     if problems:
         print(f"{PO}: {len(problems)} French entries missing or fuzzy:")
         for problem in problems[:50]:

@@ -115,3 +115,22 @@ def test_the_attendance_tab_says_one_attendee_in_the_singular(client):
     html = client.get(reverse("training:attendance_session", args=[session.pk])).content.decode()
     assert "1 présent sur 3" in html
     assert "1 présents" not in html
+
+
+def test_the_catalogue_check_refuses_a_string_two_parts_translate_differently():
+    legal = 'msgid "outcome"\nmsgstr "résultat"\n'
+    quality = 'msgid "outcome"\nmsgstr "résultat obtenu"\n'
+    check_catalogue = _check_module()
+    problems = check_catalogue.part_conflicts({"legalwatch.po": legal, "quality.po": quality})
+    assert problems == [
+        "translated twice: 'outcome' is « résultat » in legalwatch.po but « résultat obtenu » "
+        "in quality.po"
+    ]
+    with_context = 'msgctxt "improvement action"\n' + quality
+    assert check_catalogue.part_conflicts({"a.po": legal, "b.po": with_context}) == []
+    assert check_catalogue.part_conflicts({"a.po": legal, "b.po": legal}) == []
+
+
+def test_no_two_parts_of_the_real_catalogue_translate_a_string_differently():
+    parts = {p.name: p.read_text() for p in (ROOT / "locale" / "parts").glob("*.po")}
+    assert _check_module().part_conflicts(parts) == []

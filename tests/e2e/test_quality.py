@@ -16,7 +16,7 @@ from training.quality.models import Complaint, ImprovementAction
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_complaint_from_the_footer_to_what_we_changed(course_loaded, phone_page):
+def test_a_complaint_from_the_footer_to_what_we_changed(course_loaded, phone_page, run_tasks):
     page = phone_page
     cache.clear()
     mail.outbox.clear()
@@ -35,6 +35,7 @@ def test_a_complaint_from_the_footer_to_what_we_changed(course_loaded, phone_pag
     check_accessibility(page, "complaint-done-phone")
     complaint = Complaint.objects.get()
     expect(page.get_by_text(complaint.reference)).to_be_visible()
+    run_tasks()  # the task worker sends the acknowledgement
     assert any(complaint.reference in m.subject for m in mail.outbox)
 
     # The administrator (on a phone too) handles it.

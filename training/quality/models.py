@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = ["Complaint", "ComplaintThrottle", "ImprovementAction"]
 
@@ -177,7 +178,7 @@ class ImprovementAction(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(pgettext_lazy("improvement action", "outcome"), blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     is_public = models.BooleanField(_("shown on the programme page"), default=False)
     public_summary = models.TextField(_("what we changed (public text)"), blank=True)

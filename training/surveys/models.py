@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 __all__ = [
     "Questionnaire",
@@ -267,7 +268,7 @@ class SurveyMessage(models.Model):
 
     class Status(models.TextChoices):
         CLAIMED = "en_cours", _("Being sent")
-        SENT = "envoye", _("Sent")
+        SENT = "envoye", pgettext_lazy("survey message", "Sent")
         FAILED = "echec", _("Failed")
         SKIPPED = "inutile", _("Not sent (already answered)")
 

@@ -69,4 +69,4 @@ class BpfYearForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
         self.helper = FormHelper()
         self.helper.form_method = "get"
-        self.helper.add_input(Submit("submit", _("Show"), name=""))
+        self.helper.add_input(Submit("show", _("Show")))

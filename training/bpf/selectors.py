@@ -144,7 +144,7 @@ def enrolment_missing(enrolment: Enrolment) -> list[str]:
             % {"code": enrolment.funding_source}
         )
     if enrolment.price is None:
-        missing.append(_("price"))
+        missing.append(_("price invoiced"))
     return missing
 
 

@@ -558,24 +558,25 @@ def _satisfaction(plan: PackPlan) -> None:
         results = survey_results(
             questionnaire=questionnaire, sessions=sessions, user=_trainer_like_viewer()
         )
+        if results.excluded_sessions or (results.hidden and results.responses):
+            # Answers exist but fewer than the threshold: a trainer sees no figure at all.
+            plan.absent.append(
+                Absent(
+                    "satisfaction",
+                    title,
+                    f"Moins de {settings.SURVEY_MIN_RESPONSES} réponses, le seuil d'anonymat : "
+                    "les résultats ne sont pas communiqués, comme pour le formateur de la "
+                    "session.",
+                    **proves,
+                )
+            )
+            continue
         if results.responses == 0:
             plan.absent.append(
                 Absent(
                     "satisfaction",
                     title,
                     "Aucune réponse à ce questionnaire pour cette session.",
-                    **proves,
-                )
-            )
-            continue
-        if results.hidden:
-            plan.absent.append(
-                Absent(
-                    "satisfaction",
-                    title,
-                    f"{results.responses} réponse(s), moins que le seuil d'anonymat de "
-                    f"{settings.SURVEY_MIN_RESPONSES} : les résultats ne sont pas communiqués, "
-                    "comme pour le formateur de la session.",
                     **proves,
                 )
             )
@@ -675,16 +676,24 @@ def session_audit_events(*, session: TrainingSession):
 
 
 def _audit(plan: PackPlan) -> None:
+    from training.privacy.models import AuditEvent
+
     events = session_audit_events(session=plan.session)
-    # Read when the plan is made: documents printed for this pack add « generated » events,
-    # which the next pack lists (services.pack_write prints before it plans again).
-    _small(
-        plan,
-        "08-audit/journal.csv",
-        "Entrées du journal d'audit de la session",
-        "audit",
-        _csv(audit_rows(events=events)),
-        funder=("assiduite",),
+    data = _csv(audit_rows(events=events))
+    # Printing the pack's documents records « document generated » events: the fingerprint
+    # (which decides whether a request finds the pack already made) leaves them out, or the
+    # first build would make the next request build again. The file lists them all; the
+    # worker reads the trail after printing (services.pack_build), so a rebuild is identical.
+    stable = _csv(audit_rows(events=events.exclude(action=AuditEvent.Action.DOCUMENT_GENERATE)))
+    plan.parts.append(
+        Part(
+            "08-audit/journal.csv",
+            "Entrées du journal d'audit de la session",
+            "audit",
+            funder=("assiduite",),
+            digest=hashlib.sha256(b"audit\x00" + stable).hexdigest(),
+            data=data,
+        )
     )
     plan.facts["audit_events"] = events.count()
 

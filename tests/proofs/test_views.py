@@ -3,6 +3,7 @@ it, the worker builds it (the bundles' progress page and download), trainees nev
 another trainer's session is a 404; the key is created once, outside the database, 0600, and
 its public half is on the legal notice page."""
 
+import html
 import io
 import json
 import stat
@@ -123,3 +124,17 @@ def test_a_broken_key_file_is_said_not_served(settings, tmp_path, client):
     page = client.get(reverse("training:legal_notice"))
     assert page.status_code == 200
     assert "La clé n'est pas disponible pour le moment." in page.content.decode()
+
+
+def test_asking_for_a_pack_without_a_usable_key_is_said_not_a_500(
+    finished, settings, tmp_path, client
+):
+    session, trainer, _people = finished
+    settings.PROOF_SIGNING_KEY_FILE = tmp_path / "cle.pem"
+    (tmp_path / "cle.pem").write_text("pas une clé")
+    client.force_login(trainer)
+    response = client.post(reverse("training:session_proofs_start", args=[session.pk]), follow=True)
+    assert response.status_code == 200
+    assert "la clé de signature n'est pas disponible" in html.unescape(response.content.decode())
+    assert not DocumentBundle.objects.filter(session=session, which="preuves").exists()
+    assert (tmp_path / "cle.pem").read_text() == "pas une clé"  # never overwritten

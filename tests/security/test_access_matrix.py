@@ -1,5 +1,7 @@
 """Every named URL × every role → the expected status; object-scoped routes stay private."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -74,6 +76,7 @@ def _kwargs_sample():
         module = case = token = erasure = bundle = reference = flag = Stub()
         invitation = comment = complaint = action = Stub()
         users = {"trainee": Stub()}
+        session.start_date = datetime.date(2026, 1, 5)  # the BPF export names a year
 
     return url_kwargs(StubWorld())
 

@@ -8,7 +8,9 @@ reach these views (role).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from training.access import permissions
@@ -56,7 +58,17 @@ def session_proofs(request, pk: int):
 def session_proofs_start(request, pk: int):
     """Find the pack of the session's current data, or queue its build; show its progress."""
     session = selectors.session_get_managed(user=request.user, pk=pk)
-    bundle, _started = pack_request(session=session, user=request.user)
+    try:
+        bundle, _started = pack_request(session=session, user=request.user)
+    except seal.KeyUnavailable:
+        messages.error(
+            request,
+            _(
+                "The proof pack cannot be made: the signing key is not available on this "
+                "server. Ask the administrator to check PROOF_SIGNING_KEY_FILE."
+            ),
+        )
+        return redirect("training:session_proofs", pk=session.pk)
     return redirect("training:session_bundle", pk=session.pk, bundle_pk=bundle.pk)
 
 

@@ -198,6 +198,22 @@ def _manifest(plan: PackPlan, entries: list[dict], fingerprint: str) -> dict:
     }
 
 
+def _grouped(paths: list[str]) -> list[dict]:
+    """Paths for the index's tables, a folder of many files of one kind said once:
+    « 05-certificats/*.pdf » and its count, instead of one line per trainee."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for path in paths:
+        folder, _slash, name = path.rpartition("/")
+        groups.setdefault((folder, name.rpartition(".")[2]), []).append(path)
+    items = []
+    for (folder, extension), members in groups.items():
+        if folder and len(members) > 3:
+            items.append({"pattern": f"{folder}/*.{extension}", "count": len(members)})
+        else:
+            items.extend({"path": path} for path in members)
+    return items
+
+
 def _index_pdf(plan: PackPlan, entries: list[dict], fingerprint: str) -> bytes:
     sections = []
     for key, title in SECTIONS:
@@ -210,14 +226,19 @@ def _index_pdf(plan: PackPlan, entries: list[dict], fingerprint: str) -> bytes:
         paths = [entry["path"] for entry in entries if number in entry["qualiopi"]]
         missing = [item.title for item in plan.absent if number in item.qualiopi]
         by_indicator.append(
-            {"number": number, "description": description, "paths": paths, "missing": missing}
+            {
+                "number": number,
+                "description": description,
+                "paths": _grouped(paths),
+                "missing": missing,
+            }
         )
     by_funder = []
     for key, description in indicators.FUNDER.items():
         paths = [entry["path"] for entry in entries if key in entry["funder"]]
         missing = [item.title for item in plan.absent if key in item.funder]
         by_funder.append(
-            {"key": key, "description": description, "paths": paths, "missing": missing}
+            {"key": key, "description": description, "paths": _grouped(paths), "missing": missing}
         )
     context = {
         **plan.data.base_context(),

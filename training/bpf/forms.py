@@ -14,6 +14,16 @@ from training.bpf import categories
 MAX_PRICE_DIGITS = 10
 
 
+class PriceField(forms.DecimalField):
+    """A price typed the French way: « 1 050,50 », « 450 € » (spaces and the euro sign go)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            for character in (" ", "\u00a0", "\u202f", "€"):
+                value = value.replace(character, "")
+        return super().to_python(value)
+
+
 def bpf_fields() -> dict[str, forms.Field]:
     """The enrolment's BPF fields (optional), their choices read from ``fixtures/bpf.yaml``."""
     empty = [("", _("— not given —"))]
@@ -28,7 +38,7 @@ def bpf_fields() -> dict[str, forms.Field]:
             choices=empty + categories.choices(categories.FUNDING),
             required=False,
         ),
-        "price": forms.DecimalField(
+        "price": PriceField(
             label=_("Price (€)"),
             min_value=0,
             max_digits=MAX_PRICE_DIGITS,

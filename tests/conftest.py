@@ -89,6 +89,17 @@ def _media_root(settings, tmp_path):
     settings.WORKER_PDF_PROCESSES = 1
 
 
+@pytest.fixture(scope="session")
+def _proof_key_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("proof-key")
+
+
+@pytest.fixture(autouse=True)
+def _proof_signing_key(settings, _proof_key_folder):
+    """The proof packs' signing key of the test run, outside the project (one per worker)."""
+    settings.PROOF_SIGNING_KEY_FILE = _proof_key_folder / "proof-signing-key.pem"
+
+
 @pytest.fixture
 def run_tasks(settings, monkeypatch):
     """Run the queued tasks that are ready now with the real worker of the active backend, in

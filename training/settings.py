@@ -396,6 +396,16 @@ LEGAL_WATCH_ACTION_HOOK = os.environ.get(
 # Where ``load_course`` writes the patch carrying the edits made in the admin into fixtures/.
 CONTENT_PATCH_FILE = Path(os.environ.get("CONTENT_PATCH_FILE", BASE_DIR / "admin-edits.patch"))
 # --- end of issue 21 settings ----------------------------------------------------------------
+# --- Proof packs and the BPF (issue 19: training/proofs, training/bpf) ------------------------
+# The organisation's Ed25519 key that signs the proof packs: a file OUTSIDE the database,
+# created on first use with mode 0600 (its folder 0700). Never commit it; back it up with the
+# database (docs/operations.md « The proof packs' signing key »). By default next to MEDIA_ROOT.
+PROOF_SIGNING_KEY_FILE = Path(
+    os.environ.get(
+        "PROOF_SIGNING_KEY_FILE", MEDIA_ROOT.parent / "private" / "proof-signing-key.pem"
+    )
+)
+# --- end of issue 19 settings ----------------------------------------------------------------
 # --- Appreciations and continuous improvement (training/surveys, training/quality) -----------
 
 

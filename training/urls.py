@@ -24,6 +24,8 @@ training_urlpatterns = [
     path("", include("training.legalwatch.urls")),
     path("", include("training.surveys.urls")),
     path("", include("training.quality.urls")),
+    path("", include("training.proofs.urls")),
+    path("", include("training.bpf.urls")),
 ]
 
 urlpatterns = [

@@ -114,6 +114,14 @@ MATRIX = {
     "training:session_trainees": ("L", 403, 403, 200, 404, 200),
     "training:session_update": ("L", 403, 403, 200, 404, 200),
     "training:task_failures": ("L", 403, 403, 403, 403, 200),
+    # Proof pack (issue 19): the session's trainers and the administrators; trainees never.
+    "training:session_proofs": ("L", 403, 403, 200, 404, 200),
+    "training:session_proofs_start": (405, 405, 405, 405, 405, 405),
+    # BPF (issue 19): administrators only. An export whose year lacks data goes back to the
+    # page (« R ») with the list; world's enrolments carry none.
+    "training:bpf": ("L", 403, 403, 403, 403, 200),
+    "training:bpf_export": ("L", 403, 403, 403, 403, "R"),
+    "training:bpf_enrolment_edit": ("L", 403, 403, 403, 403, 200),
     "training:slot_update": ("L", 403, 403, 200, 404, 200),
     # Appreciations and continuous improvement (training/surveys, training/quality)
     "training:survey_answer": (200, 200, 200, 200, 200, 200),

@@ -1,5 +1,7 @@
 """Every named URL × every role → the expected status; object-scoped routes stay private."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -74,6 +76,7 @@ def _kwargs_sample():
         module = case = token = erasure = bundle = reference = flag = Stub()
         invitation = comment = complaint = action = Stub()
         users = {"trainee": Stub()}
+        session.start_date = datetime.date(2026, 1, 5)  # the BPF export names a year
 
     return url_kwargs(StubWorld())
 
@@ -172,6 +175,11 @@ def _post_routes(world):
             reverse("training:session_bundle_start", args=[s, "tout"]),
             {},
         ),
+        "session_proofs_start": (reverse("training:session_proofs_start", args=[s]), {}),
+        "bpf_enrolment_edit": (
+            reverse("training:bpf_enrolment_edit", args=[world.enrolment.pk]),
+            {"trainee_category": "autre", "funding_source": "autre", "price": "1"},
+        ),
         "session_resource_create": (
             reverse("training:session_resource_create", args=[s]),
             {"kind": "link", "title": "Intrus", "url": "https://exemple.fr/"},
@@ -250,3 +258,5 @@ def test_non_owners_posting_to_object_routes_are_refused_and_change_nothing(cour
     assert world.complaint.status == "recue"
     assert world.action.title != "Piraté"
     assert not hasattr(world.session, "survey_settings")
+    world.enrolment.refresh_from_db()
+    assert world.enrolment.trainee_category == "" and world.enrolment.price is None

@@ -42,6 +42,11 @@ BODIES = {
     },
     "training:legal_flag_resolve": lambda w: {"note": "Forgé"},
     "training:legal_flags_resolve": lambda w: {"note": "Forgé"},
+    "training:bpf_enrolment_edit": lambda w: {
+        "trainee_category": "autre",
+        "funding_source": "autre",
+        "price": "1",
+    },
 }
 
 

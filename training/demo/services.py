@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -190,7 +191,62 @@ def demo_seed() -> list[DemoAccount]:
     demo_attendance_seed(sessions=sessions)
     demo_surveys_seed(sessions=sessions)
     demo_quality_seed(sessions=sessions)
+    demo_bpf_seed(sessions=sessions)
     return DEMO_ACCOUNTS
+
+
+# The BPF data of the demo's enrolments (codes of fixtures/bpf.yaml), in turn.
+DEMO_BPF = [
+    ("salarie_prive", "opco", Decimal("780.00")),
+    ("agent_public", "employeur", Decimal("780.00")),
+    ("salarie_prive", "employeur", Decimal("780.00")),
+    ("demandeur_emploi", "france_travail", Decimal("650.00")),
+    ("particulier", "stagiaire", Decimal("450.00")),
+]
+
+
+def demo_bpf_seed(*, sessions) -> int:
+    """Give the demo's enrolments their BPF data (only those without any: an administrator's
+    correction survives a new seed), and the finished session's convocations their « sent »
+    records, so that the BPF of the year and the proof pack have something to show."""
+    from training.background.models import EmailDelivery
+
+    changed = 0
+    for session in sessions:
+        enrolments = session.enrolments.filter(status=Enrolment.Status.ENROLLED).order_by(
+            "trainee__email"
+        )
+        for index, enrolment in enumerate(enrolments):
+            if (
+                enrolment.trainee_category
+                or enrolment.funding_source
+                or enrolment.price is not None
+            ):
+                continue
+            category, source, price = DEMO_BPF[index % len(DEMO_BPF)]
+            Enrolment.objects.filter(pk=enrolment.pk).update(
+                trainee_category=category, funding_source=source, price=price
+            )
+            changed += 1
+        if session.code != DEMO_FINISHED_CODE:
+            continue
+        sent_at = timezone.make_aware(
+            datetime.combine(session.start_date - timedelta(days=12), time(9, 0))
+        )
+        for enrolment in enrolments:
+            EmailDelivery.objects.get_or_create(
+                kind=EmailDelivery.Kind.CONVOCATION,
+                session=session,
+                recipient=enrolment.trainee,
+                defaults={
+                    "status": EmailDelivery.Status.SENT,
+                    "attempts": 1,
+                    "created_at": sent_at,
+                    "attempt_started_at": sent_at,
+                    "sent_at": sent_at,
+                },
+            )
+    return changed
 
 
 def demo_quiz_results_seed(*, sessions) -> int:

@@ -77,6 +77,13 @@ def _inputs(kind: DocumentKind, data: SessionData, trainee: User | None) -> tupl
     return rendering.input_hash(kind.key, html), html
 
 
+def document_fingerprint(
+    *, kind: DocumentKind, data: SessionData, trainee: User | None = None
+) -> str:
+    """The fingerprint of a document's inputs (its HTML; nothing printed): the proof pack's."""
+    return _inputs(kind, data, trainee if kind.personal else None)[0]
+
+
 def _stored(session, kind, trainee, digest) -> GeneratedDocument | None:
     record = GeneratedDocument.objects.filter(
         session=session, kind=kind.key, trainee=trainee, input_hash=digest
@@ -275,8 +282,17 @@ def bundle_kinds(which: str) -> list[str] | None:
     raise ValidationError(_("Unknown bundle."), code="bundle")
 
 
+# The proof pack (training.proofs) is a bundle too: same row, worker, page and progress; its
+# fingerprint and its files are made by that package (imported where used: it imports this one).
+PROOF_PACK = "preuves"
+
+
 def bundle_fingerprint(*, data: SessionData, which: str) -> tuple[str, int]:
     """Return the fingerprint of a bundle's inputs (each document's, and its place) and its size."""
+    if which == PROOF_PACK:
+        from training.proofs.services import pack_fingerprint
+
+        return pack_fingerprint(session=data.session)
     kinds = bundle_kinds(which)
     digest = hashlib.sha256(which.encode())
     count = 0
@@ -406,32 +422,44 @@ def _bundle_write(bundle: DocumentBundle, *, processes: int) -> tuple[str, int]:
     for leftover in final.parent.glob(f".{final.name}.*.part"):  # from a worker that died
         leftover.unlink(missing_ok=True)
     temporary = final.with_name(f".{final.name}.{uuid.uuid4().hex}.part")
-    total = 0
 
     def progress(done: int) -> None:
         DocumentBundle.objects.filter(pk=bundle.pk).update(done=done, heartbeat_at=timezone.now())
 
     try:
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
-            # PDFs are already compressed: stored as they are.
-            documents = documents_bundle(
-                session=session,
-                kinds=bundle_kinds(bundle.which),
-                which=bundle.which,
-                processes=processes,
-                progress=progress,
+        if bundle.which == PROOF_PACK:
+            from training.proofs.services import pack_write
+
+            total = pack_write(
+                session=session, path=temporary, processes=processes, progress=progress
             )
-            for path, document in documents:
-                with document.record.file.open("rb") as source, archive.open(path, "w") as target:
-                    for chunk in iter(lambda source=source: source.read(1024 * 1024), b""):
-                        target.write(chunk)
-                total += 1
+        else:
+            total = _documents_zip_write(bundle, temporary, processes, progress)
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, final)
     finally:
         temporary.unlink(missing_ok=True)
     return name, total
+
+
+def _documents_zip_write(bundle: DocumentBundle, temporary: Path, processes: int, progress) -> int:
+    total = 0
+    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
+        # PDFs are already compressed: stored as they are.
+        documents = documents_bundle(
+            session=bundle.session,
+            kinds=bundle_kinds(bundle.which),
+            which=bundle.which,
+            processes=processes,
+            progress=progress,
+        )
+        for path, document in documents:
+            with document.record.file.open("rb") as source, archive.open(path, "w") as target:
+                for chunk in iter(lambda source=source: source.read(1024 * 1024), b""):
+                    target.write(chunk)
+            total += 1
+    return total
 
 
 def _bundle_failed(bundle: DocumentBundle, exc: BaseException) -> str:

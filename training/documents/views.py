@@ -119,7 +119,7 @@ def session_bundle(request, pk: int, bundle_pk: int):
         "training/session_bundle.html",
         {
             "session": session,
-            "tab": "documents",
+            "tab": "proofs" if bundle.which == services.PROOF_PACK else "documents",
             "can_manage": True,
             "enrolled_count": selectors.session_enrolled_count(session=session),
             "bundle": bundle,
@@ -150,6 +150,8 @@ def session_bundle_download(request, pk: int, bundle_pk: int):
     except FileNotFoundError as error:
         raise Http404 from error
     name = f"{slugify(session.code) or session.pk}-{bundle.which}.zip"
+    if bundle.which == services.PROOF_PACK:
+        name = f"dossier-preuves-{slugify(session.code) or session.pk}.zip"
     return download_response(handle, filename=name, content_type=ZIP)
 
 

@@ -14,6 +14,7 @@ from modules import selectors as course_selectors
 from training.access import permissions
 from training.access.mixins import role_required
 from training.pages.accessibility import audit_load
+from training.proofs import seal
 from training.quality import selectors as quality_selectors
 
 
@@ -45,7 +46,8 @@ def dashboard(request):
 
 
 def legal_notice(request):
-    return render(request, "training/legal_notice.html")
+    """The legal notice, with the public key that signs the proof packs (and its fingerprint)."""
+    return render(request, "training/legal_notice.html", {"proof_key": seal.signing_key_facts()})
 
 
 def privacy(request):

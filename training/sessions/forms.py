@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import DateField
 from core.fields import ModelChoiceField, ModelMultipleChoiceField
 from modules.models import Course, Module, Resource
+from training.bpf.forms import bpf_fields, bpf_layout
 from training.sessions import selectors
 from training.sessions.models import Slot, TrainingSession
 
@@ -250,6 +251,7 @@ class EnrolmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(bpf_fields())  # optional, for the annual BPF
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "email",
@@ -269,6 +271,7 @@ class EnrolmentForm(forms.Form):
                 Div("organisation", css_class="col-sm-6"),
                 css_class="row",
             ),
+            bpf_layout(),
         )
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", _("Enrol")))
@@ -278,8 +281,9 @@ class EnrolmentImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns: nom, prénom, email, profession, organisation. Separator « ; » or « , ». "
-            "Encoding UTF-8 or Windows (Excel)."
+            "Columns: nom, prénom, email, profession, organisation; optional, for the BPF: "
+            "categorie, financement, prix. Separator « ; » or « , ». Encoding UTF-8 or Windows "
+            "(Excel)."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
     )

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from training.accounts.models import User
+from training.bpf import categories
 from training.sessions.emails import convocations_queue, invitations_queue
 from training.sessions.models import Enrolment, TrainingSession
 from training.sessions.services import check_open, check_room, trainee_group
@@ -32,7 +34,9 @@ MAX_ROWS = 10_000
 MAX_LINES_REPORTED = 10
 LINES = re.compile(r"\r\n|\r|\n")  # the physical lines, numbered as csv counts them
 MAX_LENGTH = {"last_name": 150, "first_name": 150, "profession": 150, "organisation": 200}
-EXPECTED_COLUMNS = "nom, prénom, email, profession, organisation"
+EXPECTED_COLUMNS = (
+    "nom, prénom, email, profession, organisation (BPF: categorie, financement, prix)"
+)
 
 # Normalised header (lower case, no accents, no spaces) → field.
 HEADERS = {
@@ -51,7 +55,20 @@ HEADERS = {
     "employeur": "organisation",
     "etablissement": "organisation",
     "structure": "organisation",
+    # Optional, for the annual BPF (training.bpf; values: fixtures/bpf.yaml, code or label).
+    "categorie": "trainee_category",
+    "categoriebpf": "trainee_category",
+    "categoriestagiaire": "trainee_category",
+    "typedestagiaire": "trainee_category",
+    "statut": "trainee_category",
+    "financement": "funding_source",
+    "financeur": "funding_source",
+    "sourcedefinancement": "funding_source",
+    "prix": "price",
+    "tarif": "price",
+    "montant": "price",
 }
+MAX_PRICE = Decimal("99999999.99")
 REQUIRED = {"last_name": "nom", "first_name": "prénom", "email": "email"}
 
 
@@ -63,6 +80,87 @@ class TraineeRow:
     email: str
     profession: str = ""
     organisation: str = ""
+    trainee_category: str = ""  # a code of fixtures/bpf.yaml
+    funding_source: str = ""
+    price: Decimal | None = None
+
+    @property
+    def bpf_labels(self) -> list[str]:
+        """What the preview shows of the BPF columns (labels, not codes)."""
+        return [
+            label
+            for label in (
+                categories.category_label(self.trainee_category, kind=categories.TRAINEE),
+                categories.category_label(self.funding_source, kind=categories.FUNDING),
+            )
+            if label
+        ]
+
+
+def price_parse(value: str) -> Decimal | None:
+    """Read a price typed the French way (« 1 200,50 », « 450 € ») or with a dot; None if empty.
+
+    Raises ValueError when it is not a non-negative amount with at most two decimals.
+    """
+    text = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
+    if not text:
+        return None
+    text = text.replace(",", ".")
+    try:
+        price = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError(value) from exc
+    if (
+        not price.is_finite()
+        or price < 0
+        or price > MAX_PRICE
+        or price != price.quantize(Decimal("0.01"))
+    ):
+        raise ValueError(value)
+    return price.quantize(Decimal("0.01"))
+
+
+def _bpf_cells(row: dict, cell, line: int, problems: list[str]) -> None:
+    """Check the optional BPF columns of one line, adding French errors to ``problems``."""
+    for key, kind, message in (
+        (
+            "trainee_category",
+            categories.TRAINEE,
+            _(
+                "Line %(line)d: « %(value)s » is not a trainee category of the BPF. "
+                "Accepted values: %(accepted)s."
+            ),
+        ),
+        (
+            "funding_source",
+            categories.FUNDING,
+            _(
+                "Line %(line)d: « %(value)s » is not a funding source of the BPF. "
+                "Accepted values: %(accepted)s."
+            ),
+        ),
+    ):
+        value = cell(key)
+        row[key] = ""
+        if not value:
+            continue
+        found = categories.category_find(value, kind=kind)
+        if found is None:
+            accepted = ", ".join(f"{c.code} ({c.label})" for c in categories.categories_of(kind))
+            problems.append(message % {"line": line, "value": value[:60], "accepted": accepted})
+        else:
+            row[key] = found.code
+    try:
+        row["price"] = price_parse(cell("price"))
+    except ValueError:
+        row["price"] = None
+        problems.append(
+            _(
+                "Line %(line)d: « %(value)s » is not a price: write an amount in euros such "
+                "as 450 or 1 200,50."
+            )
+            % {"line": line, "value": cell("price")[:30]}
+        )
 
 
 @dataclass
@@ -223,6 +321,7 @@ def trainee_rows_parse(text: str) -> ParsedImport:
         row["organisation"] = cell("organisation")
         row["email"] = row["email"].lower()
         problems = []
+        _bpf_cells(row, cell, line, problems)
         if not row["last_name"]:
             problems.append(_("Line %(line)d: the last name (nom) is missing.") % {"line": line})
         if not row["first_name"]:
@@ -342,8 +441,24 @@ def enrolment_import_csv(
             status=Enrolment.Status.ENROLLED, enrolled_at=now, cancelled_at=None
         )
     fresh = [u for u in existing.values() if u.pk not in enrolments] + new_users
+    by_email = {row.email.lower(): row for row in rows}
+    for email, user in existing.items():  # reactivated: the file's BPF data, when it has some
+        enrolment = enrolments.get(user.pk)
+        if enrolment is not None and enrolment.pk in to_reactivate:
+            _bpf_update(enrolment, by_email[email])
     Enrolment.objects.bulk_create(
-        [Enrolment(session=session, trainee=u, enrolled_at=now) for u in fresh], batch_size=1000
+        [
+            Enrolment(
+                session=session,
+                trainee=u,
+                enrolled_at=now,
+                trainee_category=by_email[u.email.lower()].trainee_category,
+                funding_source=by_email[u.email.lower()].funding_source,
+                price=by_email[u.email.lower()].price,
+            )
+            for u in fresh
+        ],
+        batch_size=1000,
     )
     reactivated_ids = {
         enrolments[u.pk].trainee_id
@@ -361,3 +476,17 @@ def enrolment_import_csv(
             session=session, trainee_ids=[u.pk for u in fresh] + list(reactivated_ids)
         )
     return report
+
+
+def _bpf_update(enrolment: Enrolment, row: TraineeRow) -> None:
+    changes = {
+        key: value
+        for key, value in (
+            ("trainee_category", row.trainee_category),
+            ("funding_source", row.funding_source),
+            ("price", row.price),
+        )
+        if value not in ("", None)
+    }
+    if changes:
+        Enrolment.objects.filter(pk=enrolment.pk).update(**changes)

@@ -212,6 +212,13 @@ class Enrolment(models.Model):
     enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("removed at"), null=True, blank=True)
     convocation_sent_at = models.DateTimeField(_("convocation sent at"), null=True, blank=True)
+    # For the annual BPF (training.bpf): codes of fixtures/bpf.yaml (data, so no choices here:
+    # correcting the categories needs no migration), and the price invoiced for this place.
+    trainee_category = models.CharField(_("trainee category (BPF)"), max_length=40, blank=True)
+    funding_source = models.CharField(_("funding source (BPF)"), max_length=40, blank=True)
+    price = models.DecimalField(
+        _("price (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("enrolment")
@@ -219,6 +226,10 @@ class Enrolment(models.Model):
         ordering = ["session", "trainee__last_name", "trainee__first_name"]
         constraints = [
             models.UniqueConstraint(fields=["session", "trainee"], name="unique_enrolment"),
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=True) | models.Q(price__gte=0),
+                name="enrolment_price_not_negative",
+            ),
         ]
 
     def __str__(self):

@@ -403,6 +403,9 @@ def enrolment_create(
     last_name: str = "",
     profession: str = "",
     organisation: str = "",
+    trainee_category: str = "",
+    funding_source: str = "",
+    price=None,
     send_convocation: bool = True,
 ) -> Enrolment:
     """Enrol a person by email; an unknown email gets an account and an invitation.
@@ -450,13 +453,17 @@ def enrolment_create(
         user.groups.add(trainee_group())
     elif not user.groups.exists():
         user.groups.add(trainee_group())
+    bpf = {"trainee_category": trainee_category, "funding_source": funding_source, "price": price}
     if enrolment is None:
-        enrolment = Enrolment.objects.create(session=session, trainee=user)
+        enrolment = Enrolment.objects.create(session=session, trainee=user, **bpf)
     else:
         enrolment.status = Enrolment.Status.ENROLLED
         enrolment.enrolled_at = timezone.now()
         enrolment.cancelled_at = None
-        enrolment.save(update_fields=["status", "enrolled_at", "cancelled_at"])
+        changed = {key: value for key, value in bpf.items() if value not in ("", None)}
+        for key, value in changed.items():
+            setattr(enrolment, key, value)
+        enrolment.save(update_fields=["status", "enrolled_at", "cancelled_at", *changed])
     if created:
         invitations_queue(user_ids=[user.pk])
     if send_convocation:

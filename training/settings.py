@@ -129,7 +129,7 @@ MIDDLEWARE = [
     "training.privacy.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -10,8 +10,12 @@ class TrainingConfig(AppConfig):
     def ready(self):
         # Imported here, not at module level: they use the models, loaded only now.
         import training.operations.checks  # noqa: F401  (registers the deploy checks)
+        from core.cache import shared_cache_prepare
         from training.access.roles import roles_ensure
         from training.privacy.receivers import receivers_connect
 
         post_migrate.connect(roles_ensure, sender=self, dispatch_uid="training_roles_ensure")
+        post_migrate.connect(
+            shared_cache_prepare, sender=self, dispatch_uid="training_shared_cache_prepare"
+        )
         receivers_connect()

@@ -202,6 +202,28 @@ LOGIN_REDIRECT_URL = "training:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7  # invitations use the same link: one week
 
+# --- Caches (docs/performance.md) ----------------------------------------------------------
+# "shared": a table of the database, so every gunicorn worker (and every host) sees the same
+# entries, and an entry written in a transaction is seen with the data it was built from.
+# What may go stale lives there under a version key bumped on change (core/cache.py): the
+# course outline and lessons (bumped by load_course and the admin), the quiz results figures
+# (bumped by every submission). "template_fragments": the layout's {% cache %} fragments, in
+# each process's memory, since they only follow the deployed templates (a restart empties it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "training_shared_cache",  # created by migration training 0007
+        "TIMEOUT": 60 * 60 * 24,
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+}
+
 # Login throttling: lock a username + IP pair after 5 failures, for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
@@ -312,6 +334,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Django's database sessions, read without the ORM at each request (docs/performance.md).
+SESSION_ENGINE = "training.accounts.sessions"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     # The load balancer probes the application server over plain HTTP.

@@ -43,6 +43,13 @@ PASSWORD = "banc-d-essai-2026"  # noqa: S105 - throwaway accounts of a throwaway
 FOCUS_TRAINEES = 25
 TINY_SCALE = 0.0  # the tiny dataset: the minimum of every count
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "5"))
+# A logged-in browser also sends the CSRF cookie the login page gave it (32 characters).
+CSRF_COOKIE = "benchcsrfcookie0123456789abcdefg"
+
+
+def cookie_header(session_key: str) -> str:
+    """The Cookie header of a logged-in browser: its session and its CSRF cookie."""
+    return f"sessionid={session_key}; csrftoken={CSRF_COOKIE}"
 
 
 def log(message: str) -> None:
@@ -943,7 +950,7 @@ class Bench:
         import http.client
 
         connection = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=30)
-        headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+        headers = {"Cookie": cookie_header(cookie)} if cookie else {}
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         body = response.read()
@@ -960,7 +967,7 @@ class Bench:
         if wrk:
             command = [wrk, "-t2", "-c8", f"-d{WRK_SECONDS}s", "--timeout", "10s"]
             if cookie:
-                command += ["-H", f"Cookie: sessionid={cookie}"]
+                command += ["-H", f"Cookie: {cookie_header(cookie)}"]
             output = subprocess.run(
                 [*command, f"http://127.0.0.1:{port}{path}"],
                 capture_output=True,
@@ -1034,7 +1041,7 @@ class Bench:
 
         def worker(index):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+            headers = {"Cookie": cookie_header(cookie)} if cookie else {}
             while time.time() < stop and done[index] < 5000:
                 connection.request("GET", path, headers=headers)
                 connection.getresponse().read()

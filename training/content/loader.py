@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import transaction
 
 from boussole.loader import boussole_apply, boussole_parse
+from core.cache import version_bumps_deferred
 from modules.loader import LoadReport, course_content_apply, course_content_parse
+from modules.services import content_changed
 from quizzes.loader import quiz_bank_apply, quiz_bank_parse
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -33,10 +35,13 @@ def content_load(*, base: Path = FIXTURES_DIR, dry_run: bool = False) -> LoadRep
         else None
     )
     with transaction.atomic():
-        course = course_content_apply(parsed_course, report)
-        quiz_bank_apply(parsed_quizzes, report, course=course)
-        if parsed_boussole is not None:
-            boussole_apply(parsed_boussole, report)
+        # The cached pages built from the content are retired once, at the end, not per row.
+        with version_bumps_deferred():
+            course = course_content_apply(parsed_course, report)
+            quiz_bank_apply(parsed_quizzes, report, course=course)
+            if parsed_boussole is not None:
+                boussole_apply(parsed_boussole, report)
+            content_changed()  # whatever the signals said
         if dry_run:
             transaction.set_rollback(True)
     return report

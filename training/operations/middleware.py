@@ -16,7 +16,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        offered = request.headers.get("X-Request-ID", "")
+        offered = request.META.get("HTTP_X_REQUEST_ID", "")  # request.headers copies them all
         # 32 hexadecimal digits, like uuid4().hex, without building a UUID at every request.
         request_id = offered if _ACCEPTED.fullmatch(offered) else os.urandom(16).hex()
         request.request_id = request_id

@@ -16,13 +16,11 @@ def home(request):
 @role_required(lambda user: user.is_active)
 def dashboard(request):
     """The landing page after login; its panels depend on the role."""
-    course = course_selectors.course_get()
-    context = {"course": course}
-    if course is not None and permissions.can_follow_course(request.user):
-        context["modules"] = course_selectors.modules_with_progress(
-            user=request.user, course=course
-        )
-        context["progress"] = course_selectors.course_progress(user=request.user, course=course)
+    context = {}
+    if permissions.can_follow_course(request.user):
+        progress = course_selectors.course_progress(user=request.user)
+        if progress is not None:
+            context.update(course=progress.course, modules=progress.modules, progress=progress)
     return render(request, "training/dashboard.html", context)
 
 

@@ -13,9 +13,11 @@ class TrainingConfig(AppConfig):
         from core.cache import shared_cache_prepare
         from training.access.roles import roles_ensure
         from training.privacy.receivers import receivers_connect
+        from training.sessions.receivers import receivers_connect as results_receivers_connect
 
         post_migrate.connect(roles_ensure, sender=self, dispatch_uid="training_roles_ensure")
         post_migrate.connect(
             shared_cache_prepare, sender=self, dispatch_uid="training_shared_cache_prepare"
         )
         receivers_connect()
+        results_receivers_connect()

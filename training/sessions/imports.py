@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quizzes.services import results_changed
 from training.accounts.models import User
 from training.sessions.emails import convocations_send, invitations_send
 from training.sessions.models import Enrolment, TrainingSession
@@ -322,6 +323,7 @@ def enrolment_import_csv(
     Enrolment.objects.bulk_create(
         [Enrolment(session=session, trainee=u, enrolled_at=now) for u in fresh], batch_size=1000
     )
+    results_changed()  # bulk writes send no signal: the trainers' results scopes changed
     reactivated_ids = {
         enrolments[u.pk].trainee_id
         for u in existing.values()

@@ -27,6 +27,4 @@ def receivers_connect() -> None:
     for model in (Quiz, Question, Choice):
         name = model._meta.model_name
         post_save.connect(_results_changed, sender=model, dispatch_uid=f"results_{name}_saved")
-        post_delete.connect(
-            _results_changed, sender=model, dispatch_uid=f"results_{name}_deleted"
-        )
+        post_delete.connect(_results_changed, sender=model, dispatch_uid=f"results_{name}_deleted")

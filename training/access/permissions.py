@@ -57,10 +57,19 @@ def role_of(user) -> str:
 
 
 def can_manage_session(user, session) -> bool:
-    """Return whether the user may edit a session: an administrator or one of its trainers."""
+    """Return whether the user may edit a session: an administrator or one of its trainers.
+
+    A session read by ``training.sessions.selectors.session_get_*`` carries the answer for
+    the user who read it (``runs_for``: their id, whether they run it): no query then.
+    """
     if can_administer(user):
         return True
-    return can_run_sessions(user) and session.trainers.filter(pk=user.pk).exists()
+    if not can_run_sessions(user):
+        return False
+    runs_for = getattr(session, "runs_for", None)
+    if runs_for is not None and runs_for[0] == user.pk:
+        return bool(runs_for[1])
+    return session.trainers.filter(pk=user.pk).exists()
 
 
 def can_see_all_sessions(user) -> bool:

@@ -21,6 +21,7 @@ from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.cache import version_bump
 from modules.models import Resource
 from training.access import roles
 from training.accounts.models import User
@@ -81,6 +82,14 @@ def _slots_create(*, session: TrainingSession, planned: Sequence[PlannedSlot]) -
                 for module_id in p.module_ids
             ]
         )
+    programme_changed()  # bulk writes send no signal
+
+
+def programme_changed() -> None:
+    """Retire the cached programmes of the sessions (``receivers.py``; bulk writes here)."""
+    from training.sessions.selectors import PROGRAMME_VERSION  # selectors import this module
+
+    version_bump(PROGRAMME_VERSION)
 
 
 def _with_default_modules(*, course, planned: list[PlannedSlot]) -> list[PlannedSlot]:

@@ -64,34 +64,44 @@ def version_bumps_deferred() -> Iterator[None]:
             version_bump(key)
 
 
-def versioned_get(key: str, *, version_key: str, build: Callable[[], T], timeout=None) -> T:
+def versioned_get(
+    key: str, *, version_key: str | tuple[str, ...], build: Callable[[], T], timeout=None
+) -> T:
     """Return the entry ``key`` if it was built from the current version, else build it.
 
     ``build`` reads the data after the version was read, so what it returns is at least as
-    new as the version it is labelled with. ``timeout`` defaults to the cache's (a day).
+    new as the version it is labelled with. ``version_key`` may name several versions (an
+    entry built from two kinds of data). ``timeout`` defaults to the cache's (a day).
     """
     return versioned_get_many({key: (version_key, build)}, timeout=timeout)[key]
 
 
 def versioned_get_many(
-    entries: dict[str, tuple[str, Callable[[], object]]], *, timeout=None
+    entries: dict[str, tuple[str | tuple[str, ...], Callable[[], object]]], *, timeout=None
 ) -> dict[str, object]:
-    """``versioned_get`` for several entries (key → (version key, build)), in one round trip."""
+    """``versioned_get`` for several entries (key → (version key(s), build)), in one round trip."""
     cache = caches[SHARED]
-    version_keys = {version_key for version_key, _build in entries.values()}
+    wanted = {
+        key: (version_keys,) if isinstance(version_keys, str) else tuple(version_keys)
+        for key, (version_keys, _build) in entries.items()
+    }
+    version_keys = {name for names in wanted.values() for name in names}
     found = cache.get_many([*version_keys, *entries])
     for version_key in version_keys - found.keys():  # first use, or the cache was emptied
         cache.add(version_key, _new_version(), timeout=None)  # unless a worker just did
         found[version_key] = cache.get(version_key)
     values = {}
-    for key, (version_key, build) in entries.items():
-        version, entry = found[version_key], found.get(key)
-        if entry is not None and version is not None and entry[0] == version:
+    for key, (_version_keys, build) in entries.items():
+        version = tuple(found[name] for name in wanted[key])
+        if len(version) == 1:
+            version = version[0]
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
             values[key] = entry[1]
             continue
         values[key] = build()
-        if version is None:  # the cache keeps nothing (a dummy cache): no entry either
-            continue
+        if version is None or (isinstance(version, tuple) and None in version):
+            continue  # the cache keeps nothing (a dummy cache): no entry either
         if timeout is None:
             cache.set(key, (version, values[key]))
         else:

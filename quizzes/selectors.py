@@ -95,6 +95,24 @@ def quiz_statuses(*, user) -> list[QuizStatus]:
     return _statuses(quizzes, attempts)
 
 
+# The version of the quizzes' content (bumped by receivers.py), and of one user's attempts.
+QUIZ_CONTENT_VERSION = "quizzes:content"
+
+
+def attempts_version_key(user_id: int) -> str:
+    return f"quizzes:attempts-version:{user_id}"
+
+
+def quiz_statuses_cached(*, user) -> tuple[list[QuizStatus], str]:
+    """``quiz_statuses`` kept in the shared cache until the quizzes or the user's attempts
+    change; with a stamp, new whenever they are read again (for rendered fragments)."""
+    return versioned_get(
+        f"quizzes:statuses:{user.pk}",
+        version_key=(QUIZ_CONTENT_VERSION, attempts_version_key(user.pk)),
+        build=lambda: (quiz_statuses(user=user), secrets.token_hex(8)),
+    )
+
+
 def quiz_status(*, user, quiz: Quiz) -> QuizStatus:
     """Return the user's standing at one quiz, with the list of their attempts."""
     attempts = list(Attempt.objects.for_user(user).filter(quiz=quiz).order_by("-started_at", "-pk"))

@@ -196,6 +196,7 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, list[int]]) -> tuple[
                 row.attempt_id = attempt.pk
             Answer.objects.bulk_create(rows)
             results_changed()  # an UPDATE sends no signal
+            attempts_changed(user_id=attempt.user_id)
     attempt.refresh_from_db()
     return attempt, bool(won)
 
@@ -228,3 +229,14 @@ def choice_render(*, choice: Choice, glossary: dict[str, str] | None = None) -> 
 def results_changed() -> None:
     """Retire every cached results page (``receivers.py``: submissions, quizzes, scopes)."""
     version_bump(selectors.RESULTS_VERSION)
+
+
+def attempts_changed(*, user_id: int) -> None:
+    """Retire the cached standing of a user at the quizzes (``receivers.py``)."""
+    version_bump(selectors.attempts_version_key(user_id))
+
+
+def quizzes_changed() -> None:
+    """Retire what is cached from the quizzes' content (``receivers.py``, ``load_course``)."""
+    version_bump(selectors.QUIZ_CONTENT_VERSION)
+    results_changed()

@@ -10,6 +10,7 @@ from core.cache import version_bumps_deferred
 from modules.loader import LoadReport, course_content_apply, course_content_parse
 from modules.services import content_changed
 from quizzes.loader import quiz_bank_apply, quiz_bank_parse
+from quizzes.services import quizzes_changed
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -42,6 +43,7 @@ def content_load(*, base: Path = FIXTURES_DIR, dry_run: bool = False) -> LoadRep
             if parsed_boussole is not None:
                 boussole_apply(parsed_boussole, report)
             content_changed()  # whatever the signals said
+            quizzes_changed()
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from modules import selectors as course_selectors
 from training.access import permissions
 from training.access.mixins import role_required
+from training.documents import selectors as document_selectors
+from training.sessions import selectors as session_selectors
 
 
 def home(request):
@@ -21,6 +23,11 @@ def dashboard(request):
         progress = course_selectors.course_progress(user=request.user)
         if progress is not None:
             context.update(course=progress.course, modules=progress.modules, progress=progress)
+    if permissions.role_of(request.user) == "trainee":
+        # Read once for the next-session, attendance and documents panels.
+        context["trainee_sessions"] = session_selectors.trainee_sessions(
+            user=request.user, since=document_selectors.recent_since()
+        )
     return render(request, "training/dashboard.html", context)
 
 

@@ -207,6 +207,19 @@ def session_resources(*, session: TrainingSession) -> list:
     return list(session.resources.order_by("kind", "order", "title"))
 
 
+def trainee_sessions(*, user, since: datetime.date) -> list[TrainingSession]:
+    """Return the sessions the user is enrolled in, not cancelled, ending on ``since`` or
+    later, soonest first: what the dashboard's panels (next session, attendance, documents)
+    each pick from, read once."""
+    return list(
+        TrainingSession.objects.for_trainee(user)
+        .not_cancelled()
+        .filter(end_date__gte=since)
+        .select_related("course")
+        .order_by("start_date", "pk")
+    )
+
+
 def session_next_for_trainee(*, user) -> TrainingSession | None:
     """Return the trainee's next (or current) live session with its slots, or None."""
     return (

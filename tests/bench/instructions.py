@@ -88,6 +88,39 @@ def _environ(path: str, cookie: str | None) -> dict:
     return environ
 
 
+def child_documents(args) -> None:
+    """Render one document of each kind from scratch (as P7 does); dump the count per kind."""
+    import django
+
+    django.setup()
+    from tests.bench.run import _pdf_pages, _render
+    from training.documents.data import SessionData
+    from training.documents.models import GeneratedDocument
+    from training.models import Enrolment, TrainingSession
+
+    helper = ctypes.CDLL(args.helper)
+    info = json.loads(Path(args.info).read_text())
+    session = TrainingSession.objects.get(pk=info["pack_session"])
+    trainee = Enrolment.objects.filter(session=session).order_by("pk").first().trainee
+    kind = GeneratedDocument.Kind
+    kinds = {
+        "certificate": (kind.CERTIFICATE, trainee),
+        "attestation": (kind.ATTESTATION, trainee),
+        "convocation": (kind.CONVOCATION, trainee),
+        "attendance": (kind.ATTENDANCE, None),
+        "handout": (kind.HANDOUT, None),
+    }
+    for key, who in kinds.values():  # warm up: fonts, templates, stylesheets
+        _render(key, SessionData(session), who)
+    pages = {}
+    for name, (key, who) in kinds.items():
+        helper.cg_zero()
+        pdf = _render(key, SessionData(session), who)
+        helper.cg_dump(f"pdf-{name}".encode())
+        pages[name] = _pdf_pages(pdf)
+    Path(args.out).write_text(json.dumps(pages))
+
+
 def child_measure(args) -> None:
     """Request each page through the WSGI application; dump callgrind's count per page."""
     import django
@@ -161,6 +194,37 @@ def _dumps(prefix: Path) -> dict[str, int]:
     return counts
 
 
+def documents_count(bench, folder: Path, large: Path, info_path: Path) -> None:
+    """P7 in instructions: each kind's count per page ÷ the certificate's."""
+    out, prefix = folder / "instructions-documents.json", folder / "callgrind-documents"
+    for old in folder.glob(prefix.name + "*"):
+        old.unlink()
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        f"--callgrind-out-file={prefix}.%p",
+        "--quiet",
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        "documents",
+        "--out",
+        str(out),
+        "--info",
+        str(info_path),
+        "--helper",
+        str(helper_build(folder)),
+    ]
+    log("counting one document of each kind")
+    subprocess.run(command, env=bench.env(large), cwd=ROOT, check=True)
+    pages, counts = json.loads(out.read_text()), _dumps(prefix)
+    base = counts["pdf-certificate"] / pages["certificate"]
+    print(f"\n{'document':<12} {'pages':>5} {'instructions/page':>18} {'÷ certificate':>14}")
+    for name, count in pages.items():
+        per_page = counts[f"pdf-{name}"] / count
+        print(f"{name:<12} {count:>5} {per_page / 1e6:>16.1f} M {per_page / base:>14.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -174,11 +238,20 @@ def main():
     parser.add_argument(
         "--settings", default="tests.bench.settings", help="the platform's settings module"
     )
-    parser.add_argument("--child", choices=["project", "stock"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--documents", action="store_true", help="count one PDF of each kind instead (P7)"
+    )
+    parser.add_argument("--info", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=["project", "stock", "documents"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--helper", help=argparse.SUPPRESS)
     parser.add_argument("--pages-json", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "documents":
+        child_documents(args)
+        return
     if args.child:
         child_measure(args)
         return
@@ -201,6 +274,9 @@ def main():
         shutil.copy(template, large)
         info_path.write_text(json.dumps(bench.child("seed", large)))
     info = json.loads(info_path.read_text())
+    if args.documents:
+        documents_count(bench, folder, large, info_path)
+        return
     stock_db = folder / "stock.sqlite3"
     for old in folder.glob("stock.sqlite3*"):  # a new one each time (a second or so)
         old.unlink()

@@ -16,11 +16,15 @@ just committed labels its entry with the old version, which the second bump reti
 from __future__ import annotations
 
 import contextvars
+import functools
+import hashlib
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
@@ -36,6 +40,31 @@ _deferred: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
 
 def _new_version() -> str:
     return secrets.token_hex(8)
+
+
+# Folders of the project that hold no code whose objects are cached.
+_NOT_CODE = {"tests", "node_modules", "staticfiles", "media", "fixtures", "locale", "docs"}
+
+
+@functools.cache
+def code_stamp() -> str:
+    """A digest of the project's Python code: the first part of every entry's key.
+
+    Entries are pickled objects of the code that built them. A deployment runs ``migrate``
+    (which empties the shared cache) while the old workers still answer; what they store
+    then would be read by the new code. Under the new code's stamp it never is.
+    """
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    folders = [
+        folder
+        for folder in sorted(base.iterdir())
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name not in _NOT_CODE
+    ]
+    for path in sorted(path for folder in folders for path in folder.rglob("*.py")):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def version_bump(key: str) -> None:
@@ -86,7 +115,9 @@ def versioned_get_many(
         for key, (version_keys, _build) in entries.items()
     }
     version_keys = {name for names in wanted.values() for name in names}
-    found = cache.get_many([*version_keys, *entries])
+    stored = {key: f"{code_stamp()}:{key}" for key in entries}  # versions need no stamp
+    found = cache.get_many([*version_keys, *stored.values()])
+    found.update({key: found.pop(name) for key, name in stored.items() if name in found})
     for version_key in version_keys - found.keys():  # first use, or the cache was emptied
         cache.add(version_key, _new_version(), timeout=None)  # unless a worker just did
         found[version_key] = cache.get(version_key)
@@ -103,9 +134,9 @@ def versioned_get_many(
         if version is None or (isinstance(version, tuple) and None in version):
             continue  # the cache keeps nothing (a dummy cache): no entry either
         if timeout is None:
-            cache.set(key, (version, values[key]))
+            cache.set(stored[key], (version, values[key]))
         else:
-            cache.set(key, (version, values[key]), timeout)
+            cache.set(stored[key], (version, values[key]), timeout)
     return values
 
 

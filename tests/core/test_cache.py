@@ -6,6 +6,7 @@ from django.db import connection, transaction
 
 from core.cache import (
     SHARED,
+    code_stamp,
     shared_cache_prepare,
     version_bump,
     version_bumps_deferred,
@@ -50,12 +51,13 @@ def test_the_entries_live_in_a_table_every_worker_reads():
 def test_an_entry_built_from_data_read_before_a_commit_is_not_kept():
     """The bump after the commit retires what a worker built while the change was pending."""
     builds = []
+    key = f"{code_stamp()}:test:entry"
     with transaction.atomic():
         _get(builds, "old")
-        stale = caches[SHARED].get("test:entry")
+        stale = caches[SHARED].get(key)
         version_bump("test:version")
     # A worker that had read the old version stores its entry after the first bump.
-    caches[SHARED].set("test:entry", stale)
+    caches[SHARED].set(key, stale)
     assert _get(builds, "new") == "new"
 
 
@@ -81,3 +83,17 @@ def test_migrate_and_flush_empty_the_shared_cache():
     caches[SHARED].set("test:left-over", "x")
     shared_cache_prepare(using="default")
     assert caches[SHARED].get("test:left-over") is None
+
+
+def test_entries_stored_by_other_code_are_not_read(settings, tmp_path):
+    """A deployment's new code never reads what the old one stored (its stamp differs)."""
+    builds = []
+    _get(builds, "built by this code")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text("x = 1\n")
+    settings.BASE_DIR = tmp_path
+    code_stamp.cache_clear()
+    try:
+        assert _get(builds, "built by the new code") == "built by the new code"
+    finally:
+        code_stamp.cache_clear()

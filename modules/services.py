@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from core.cache import version_bump
+from modules import selectors
 from modules.content import ContentError
 from modules.models import GlossaryTerm, Lesson, LessonProgress, Module, Slide, TrainerNote
 from modules.rendering import GLOSSARY_LINK, render_markdown
@@ -87,3 +89,16 @@ def lesson_mark_read(*, user, lesson: Lesson) -> tuple[LessonProgress, bool]:
             return LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     except IntegrityError:  # a concurrent request created it first
         return LessonProgress.objects.get(user=user, lesson=lesson), False
+
+
+def content_changed() -> None:
+    """Retire the cached outline and lesson pages: the course's content has changed.
+
+    Called by the signals of every content model (the admin, the loader: ``receivers.py``).
+    """
+    version_bump(selectors.CONTENT_VERSION)
+
+
+def progress_changed(*, user_id: int) -> None:
+    """Retire the cached list of the lessons a user has read (``receivers.py``)."""
+    version_bump(selectors.progress_version_key(user_id))

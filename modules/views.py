@@ -21,15 +21,13 @@ def _course_or_404():
 
 @role_required(permissions.can_read_course)
 def course_detail(request):
-    course = _course_or_404()
+    progress = selectors.course_progress(user=request.user)
+    if progress is None:
+        raise Http404(_("The course has not been loaded yet."))
     return render(
         request,
         "modules/course_detail.html",
-        {
-            "course": course,
-            "modules": selectors.modules_with_progress(user=request.user, course=course),
-            "progress": selectors.course_progress(user=request.user, course=course),
-        },
+        {"course": progress.course, "modules": progress.modules, "progress": progress},
     )
 
 
@@ -56,17 +54,17 @@ def module_detail(request, slug):
 
 @role_required(permissions.can_read_course)
 def lesson_detail(request, module_slug, slug):
-    lesson = selectors.lesson_get(module_slug=module_slug, slug=slug)
-    previous, following = selectors.lesson_neighbours(lesson=lesson)
+    page = selectors.lesson_page(module_slug=module_slug, slug=slug, user=request.user)
     return render(
         request,
         "modules/lesson_detail.html",
         {
-            "lesson": lesson,
-            "module": lesson.module,
-            "previous": previous,
-            "next": following,
-            "is_read": selectors.lesson_is_read(user=request.user, lesson=lesson),
+            "lesson": page.lesson,
+            "module": page.lesson.module,
+            "previous": page.previous,
+            "next": page.next,
+            "is_read": page.is_read,
+            "stamp": page.stamp,
         },
     )
 

@@ -24,3 +24,8 @@ def results_scope(user):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(enrolments__session__trainers=user)
+
+
+def results_scope_key(user) -> str:
+    """Name ``results_scope(user)`` for the results cache: everyone, or this trainer's."""
+    return "all" if permissions.can_see_all_sessions(user) else f"trainer-{user.pk}"

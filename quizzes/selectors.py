@@ -15,6 +15,7 @@ pages that must not load every attempt (a quiz's results page at thousands of tr
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +25,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import Lower, RowNumber
 from django.shortcuts import get_object_or_404
 
+from core.cache import versioned_get
 from modules.models import CourseObjective
 from quizzes.models import Answer, Attempt, Question, Quiz
 from training.access import roles
@@ -91,6 +93,24 @@ def quiz_statuses(*, user) -> list[QuizStatus]:
         Attempt.objects.for_user(user).filter(quiz__is_active=True).order_by("-started_at", "-pk")
     )
     return _statuses(quizzes, attempts)
+
+
+# The version of the quizzes' content (bumped by receivers.py), and of one user's attempts.
+QUIZ_CONTENT_VERSION = "quizzes:content"
+
+
+def attempts_version_key(user_id: int) -> str:
+    return f"quizzes:attempts-version:{user_id}"
+
+
+def quiz_statuses_cached(*, user) -> tuple[list[QuizStatus], str]:
+    """``quiz_statuses`` kept in the shared cache until the quizzes or the user's attempts
+    change; with a stamp, new whenever they are read again (for rendered fragments)."""
+    return versioned_get(
+        f"quizzes:statuses:{user.pk}",
+        version_key=(QUIZ_CONTENT_VERSION, attempts_version_key(user.pk)),
+        build=lambda: (quiz_statuses(user=user), secrets.token_hex(8)),
+    )
 
 
 def quiz_status(*, user, quiz: Quiz) -> QuizStatus:
@@ -259,10 +279,34 @@ def retained_attempts(*, quiz: Quiz, users=None, session=None) -> QuerySet:
 RESULTS_PER_PAGE = 50
 
 
+@dataclass(frozen=True)
+class TraineeRef:
+    """What a results table shows of a trainee (light to keep in the cache)."""
+
+    pk: int
+    email: str
+    first_name: str
+    last_name: str
+    organisation: str
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class AttemptRef:
+    """What a results table shows of the retained attempt."""
+
+    pk: int
+    score_percent: Decimal
+    passed: bool | None
+    submitted_at: datetime.datetime
+
+
 @dataclass
 class TraineeScore:
-    user: object
-    retained: Attempt
+    user: TraineeRef
+    retained: AttemptRef
     attempts: int
     last_sent: datetime.datetime
 
@@ -295,6 +339,8 @@ class QuizResults:
     items: list[ItemStat]
     average: int | None
     pass_rate: int | None
+    stamp: str  # new whenever the figures and items are computed (template fragments)
+    page_stamp: str  # new whenever the page's rows are loaded
 
 
 def _item_stats(quiz: Quiz, retained: QuerySet) -> list[ItemStat]:
@@ -346,6 +392,7 @@ def _item_stats(quiz: Quiz, retained: QuerySet) -> list[ItemStat]:
                     round(100 * count / answered) if answered else 0,
                 )
             )
+        question._prefetched_objects_cache = {}  # copied into ChoiceStat: lighter to cache
         items.append(item)
     items.sort(key=lambda i: (i.answered == 0, i.success, i.question.order))
     return items
@@ -363,8 +410,55 @@ def _retained_figures(retained: QuerySet) -> tuple[int, int | None, int]:
     return count, average, figures["passed"]
 
 
+# The version of everything a results page shows: bumped by any submission, any change of
+# a quiz's questions, of a trainee's name or of who is in a trainer's scope (receivers.py).
+RESULTS_VERSION = "quizzes:results"
+
+
+@dataclass
+class _Figures:
+    count: int
+    average: int | None
+    pass_rate: int | None
+    items: list[ItemStat]
+    stamp: str
+
+
+def _figures_build(quiz: Quiz, retained: QuerySet) -> _Figures:
+    count, average, passed = _retained_figures(retained)
+    pass_rate = round(100 * passed / count) if quiz.pass_mark and count else None
+    return _Figures(count, average, pass_rate, _item_stats(quiz, retained), secrets.token_hex(8))
+
+
+_SHOWN = ("pk", "score_percent", "passed", "submitted_at")
+_SHOWN_USER = ("user_id", "user__email", "user__first_name", "user__last_name")
+
+
+def _page_rows_build(retained: QuerySet, current: Page) -> list[TraineeScore]:
+    # Sort and slice narrow rows (pk and the two counts), then load the page's attempts and
+    # users by pk: sorting thousands of full attempt-and-user rows costs twice as much.
+    rows = list(current.object_list)
+    shown = {
+        values[0]: values
+        for values in Attempt.objects.filter(pk__in=[pk for pk, _n, _last in rows]).values_list(
+            *_SHOWN, *_SHOWN_USER, "user__organisation"
+        )
+    }
+    return [
+        TraineeScore(TraineeRef(*shown[pk][4:]), AttemptRef(*shown[pk][:4]), n, last)
+        for pk, n, last in rows
+        if pk in shown  # gone since the first query (an account erased meanwhile)
+    ]
+
+
 def quiz_results(
-    *, quiz: Quiz, users=None, session=None, page=1, per_page: int = RESULTS_PER_PAGE
+    *,
+    quiz: Quiz,
+    users=None,
+    session=None,
+    page=1,
+    per_page: int = RESULTS_PER_PAGE,
+    cache_scope: str | None = None,
 ) -> QuizResults:
     """Return a quiz's figures, one page of per-trainee scores and the item analysis.
 
@@ -373,26 +467,45 @@ def quiz_results(
     (``page`` as given in the URL: a bad number gives the first or last page, as
     ``Paginator.get_page`` does). A constant number of queries whatever the number of
     trainees.
+
+    With ``cache_scope`` (a name for ``users`` and ``session``: ``permissions.results_scope_key``)
+    the figures and each page are kept in the shared cache until the results change
+    (``RESULTS_VERSION``): the next submission, a change of the quiz or of the scope. Each
+    comes with a ``stamp``, new whenever it is computed, for the template's fragments.
     """
     retained = retained_attempts(quiz=quiz, users=users, session=session)
-    count, average, passed = _retained_figures(retained)
-    pass_rate = round(100 * passed / count) if quiz.pass_mark and count else None
-    # Sort and slice narrow rows (pk and the two counts), then load the page's attempts and
-    # users by pk: sorting thousands of full attempt-and-user rows costs twice as much.
+    prefix = f"quizzes:results:{quiz.pk}:{cache_scope}"
+    if cache_scope is None:
+        figures = _figures_build(quiz, retained)
+    else:
+        figures = versioned_get(
+            prefix, version_key=RESULTS_VERSION, build=lambda: _figures_build(quiz, retained)
+        )
     ranked = retained.order_by(
         Lower("user__last_name"), Lower("user__first_name"), "user_id"
     ).values_list("pk", "attempt_count", "last_sent")
     paginator = Paginator(ranked, per_page)
-    paginator.count = count  # already counted with the figures: no second count query
+    paginator.count = figures.count  # already counted with the figures: no second count query
     current = paginator.get_page(page)
-    rows = list(current.object_list)
-    attempts = Attempt.objects.select_related("user").in_bulk([pk for pk, _n, _last in rows])
-    current.object_list = [
-        TraineeScore(attempts[pk].user, attempts[pk], n, last)
-        for pk, n, last in rows
-        if pk in attempts  # gone since the first query (an account erased meanwhile)
-    ]
-    return QuizResults(quiz, count, current, _item_stats(quiz, retained), average, pass_rate)
+    if cache_scope is None:
+        current.object_list = _page_rows_build(retained, current)
+        page_stamp = secrets.token_hex(8)
+    else:
+        current.object_list, page_stamp = versioned_get(
+            f"{prefix}:{per_page}:{current.number}",
+            version_key=RESULTS_VERSION,
+            build=lambda: (_page_rows_build(retained, current), secrets.token_hex(8)),
+        )
+    return QuizResults(
+        quiz,
+        figures.count,
+        current,
+        figures.items,
+        figures.average,
+        figures.pass_rate,
+        stamp=figures.stamp,
+        page_stamp=page_stamp,
+    )
 
 
 def quiz_export_data(*, quiz: Quiz, users=None, session=None) -> dict:

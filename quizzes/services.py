@@ -10,10 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.cache import version_bump
 from core.typography import french_text
 from modules.rendering import render_markdown
 from modules.services import glossary_names
-from quizzes import scoring
+from quizzes import scoring, selectors
 from quizzes.loader import inline_statement
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz
 
@@ -194,6 +195,8 @@ def attempt_submit(*, attempt: Attempt, answers: dict[int, list[int]]) -> tuple[
             for row in rows:
                 row.attempt_id = attempt.pk
             Answer.objects.bulk_create(rows)
+            results_changed()  # an UPDATE sends no signal
+            attempts_changed(user_id=attempt.user_id)
     attempt.refresh_from_db()
     return attempt, bool(won)
 
@@ -221,3 +224,19 @@ def choice_render(*, choice: Choice, glossary: dict[str, str] | None = None) -> 
     glossary = glossary_names() if glossary is None else glossary
     choice.text = french_text(choice.text)
     choice.feedback_html = render_markdown(choice.feedback_source, glossary=glossary).html
+
+
+def results_changed() -> None:
+    """Retire every cached results page (``receivers.py``: submissions, quizzes, scopes)."""
+    version_bump(selectors.RESULTS_VERSION)
+
+
+def attempts_changed(*, user_id: int) -> None:
+    """Retire the cached standing of a user at the quizzes (``receivers.py``)."""
+    version_bump(selectors.attempts_version_key(user_id))
+
+
+def quizzes_changed() -> None:
+    """Retire what is cached from the quizzes' content (``receivers.py``, ``load_course``)."""
+    version_bump(selectors.QUIZ_CONTENT_VERSION)
+    results_changed()

@@ -142,7 +142,10 @@ def quiz_results(request, slug):
     """A quiz's figures and item analysis, with the trainees 50 per page (``?page=N``)."""
     quiz = get_object_or_404(Quiz, slug=slug)
     results = selectors.quiz_results(
-        quiz=quiz, users=permissions.results_scope(request.user), page=request.GET.get("page")
+        quiz=quiz,
+        users=permissions.results_scope(request.user),
+        page=request.GET.get("page"),
+        cache_scope=permissions.results_scope_key(request.user),
     )
     query = request.GET.copy()
     query.pop("page", None)

@@ -131,7 +131,7 @@ MIDDLEWARE = [
     "training.privacy.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -238,10 +238,27 @@ PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR = env_int(
     "PASSWORD_RESET_REQUESTS_PER_ADDRESS_PER_HOUR", 20
 )
 
-# Caches: the throttles' counters must be shared by every process (gunicorn workers, hosts),
-# so they live in the database (table created by a migration); nothing else is cached.
+# --- Caches (docs/performance.md) ----------------------------------------------------------
+# "shared" and "throttle": tables of the database (created by `migrate`), so every gunicorn
+# worker (and every host) sees the same entries, and an entry written in a transaction is seen
+# with the data it was built from. The throttles' counters live in "throttle". What may go
+# stale lives in "shared" under a version key bumped on change (core/cache.py): the course
+# outline and lessons (bumped by load_course and the admin), session programmes, the quiz
+# results figures (bumped by every submission). "template_fragments": the layout's {% cache %}
+# fragments, in each process's memory, keyed by those versions (a restart empties it).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "training_shared_cache",
+        "TIMEOUT": 60 * 60 * 24,
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
     "throttle": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "training_throttle_cache",
@@ -456,6 +473,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Django's database sessions, read without the ORM at each request (docs/performance.md).
+SESSION_ENGINE = "training.accounts.sessions"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     # The load balancer probes the application server over plain HTTP.

@@ -12,13 +12,14 @@ def quiz_dashboard_panel(context):
     """The trainee's quizzes with their status, or the results link for trainers."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    data = {"show": False, "statuses": [], "can_see_results": False}
+    data = {"show": False, "statuses": [], "can_see_results": False, "stamp": ""}
+    data["LANGUAGE_CODE"] = context.get("LANGUAGE_CODE")
     if user is None or not permissions.can_take_quizzes(user):
         return data
     data["show"] = True
     data["can_see_results"] = permissions.can_see_results(user)
     if not data["can_see_results"]:
-        data["statuses"] = selectors.quiz_statuses(user=user)
+        data["statuses"], data["stamp"] = selectors.quiz_statuses_cached(user=user)
     return data
 
 

@@ -18,6 +18,8 @@ def small_course(tmp_path):
 
 
 def count_queries(client, url):
+    """The queries of a page once its shared parts are cached (the first visit builds them)."""
+    client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200

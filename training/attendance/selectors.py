@@ -151,16 +151,26 @@ def session_corrections(*, session: TrainingSession) -> list[AttendanceCorrectio
     )
 
 
-def open_slots_for_trainee(*, user, now: datetime.datetime | None = None) -> list[Slot]:
-    """Return today's open half-days of the sessions the user is enrolled in."""
+def open_slots_for_trainee(
+    *, user, now: datetime.datetime | None = None, sessions: list | None = None
+) -> list[Slot]:
+    """Return today's open half-days of the sessions the user is enrolled in.
+
+    ``sessions``: the user's sessions already read (``sessions.selectors.trainee_sessions``);
+    no query when none of them runs today.
+    """
     if not user.is_authenticated:
         return []
     today = timezone.localdate(now or timezone.now())
+    if sessions is None:
+        in_scope = TrainingSession.objects.for_trainee(user).not_cancelled()
+    else:
+        in_scope = [s.pk for s in sessions if s.start_date <= today <= s.end_date]
+        if not in_scope:
+            return []
     return list(
         Slot.objects.filter(
-            session__in=TrainingSession.objects.for_trainee(user).not_cancelled(),
-            date=today,
-            attendance__status=SlotAttendance.Status.OPEN,
+            session__in=in_scope, date=today, attendance__status=SlotAttendance.Status.OPEN
         )
         .select_related("session")
         .order_by("start_time")

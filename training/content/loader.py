@@ -13,8 +13,11 @@ from django.conf import settings
 from django.db import transaction
 
 from boussole.loader import boussole_apply, boussole_parse
+from core.cache import version_bumps_deferred
 from modules.loader import LoadReport, course_content_apply, course_content_parse
+from modules.services import content_changed
 from quizzes.loader import quiz_bank_apply, quiz_bank_parse
+from quizzes.services import quizzes_changed
 from training.legalwatch.loader import citations_parse, legal_watch_apply, references_parse
 from training.surveys.loader import questionnaires_apply, questionnaires_parse
 
@@ -72,12 +75,16 @@ def content_load(
     )
     with transaction.atomic():
         report.guard = AdminEditGuard.start(force=force)
-        course = course_content_apply(parsed_course, report)
-        quiz_bank_apply(parsed_quizzes, report, course=course)
-        questionnaires_apply(parsed_surveys, report, course=course)
-        if parsed_boussole is not None:
-            boussole_apply(parsed_boussole, report)
-        legal_watch_apply(registry, citations, report, base=base)
+        # The cached pages built from the content are retired once, at the end, not per row.
+        with version_bumps_deferred():
+            course = course_content_apply(parsed_course, report)
+            quiz_bank_apply(parsed_quizzes, report, course=course)
+            questionnaires_apply(parsed_surveys, report, course=course)
+            if parsed_boussole is not None:
+                boussole_apply(parsed_boussole, report)
+            legal_watch_apply(registry, citations, report, base=base)
+            content_changed()  # whatever the signals said
+            quizzes_changed()
         if strict and report.guard.kept:
             raise AdminEditsKept(report.guard)
         report.guard.save()

@@ -45,18 +45,31 @@ def trainee_kinds(*, data: SessionData) -> tuple[list[DocumentKind], list[Docume
     return available, pending
 
 
-def trainee_documents(*, user) -> list[TraineeDocuments]:
-    """Return the user's recent and upcoming sessions with the documents they may download."""
+def recent_since() -> datetime.date:
+    """The first day of the sessions whose documents a trainee still finds on the dashboard."""
+    return timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
+
+
+def trainee_documents(*, user, sessions: list | None = None) -> list[TraineeDocuments]:
+    """Return the user's recent and upcoming sessions with the documents they may download.
+
+    ``sessions``: the user's sessions since ``recent_since()``, already read
+    (``sessions.selectors.trainee_sessions``).
+    """
     if not getattr(user, "is_authenticated", False):
         return []
-    since = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
-    sessions = (
-        TrainingSession.objects.for_trainee(user)
-        .not_cancelled()
-        .filter(end_date__gte=since)
-        .select_related("course")
-        .order_by("-start_date", "-pk")[:5]
-    )
+    since = recent_since()
+    if sessions is None:
+        sessions = (
+            TrainingSession.objects.for_trainee(user)
+            .not_cancelled()
+            .filter(end_date__gte=since)
+            .select_related("course")
+            .order_by("-start_date", "-pk")[:5]
+        )
+    else:
+        recent = [s for s in sessions if s.end_date >= since]
+        sessions = sorted(recent, key=lambda s: (s.start_date, s.pk), reverse=True)[:5]
     found = []
     for session in sessions:
         available, pending = trainee_kinds(data=SessionData(session))

@@ -2,8 +2,8 @@
 logs of the request (training.operations.logs) and in the response's ``X-Request-ID``, so an
 error a user reports can be found in nginx's, gunicorn's and Django's logs alike."""
 
+import os
 import re
-import uuid
 
 from training.operations.logs import request_id_var
 
@@ -16,8 +16,9 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        offered = request.headers.get("X-Request-ID", "")
-        request_id = offered if _ACCEPTED.fullmatch(offered) else uuid.uuid4().hex
+        offered = request.META.get("HTTP_X_REQUEST_ID", "")  # request.headers copies them all
+        # 32 hexadecimal digits, like uuid4().hex, without building a UUID at every request.
+        request_id = offered if _ACCEPTED.fullmatch(offered) else os.urandom(16).hex()
         request.request_id = request_id
         token = request_id_var.set(request_id)
         try:

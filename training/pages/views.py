@@ -13,9 +13,11 @@ from core.storage import is_no_space
 from modules import selectors as course_selectors
 from training.access import permissions
 from training.access.mixins import role_required
+from training.documents import selectors as document_selectors
 from training.pages.accessibility import audit_load
 from training.proofs import seal
 from training.quality import selectors as quality_selectors
+from training.sessions import selectors as session_selectors
 
 
 def home(request):
@@ -35,13 +37,16 @@ def home(request):
 @role_required(lambda user: user.is_active)
 def dashboard(request):
     """The landing page after login; its panels depend on the role."""
-    course = course_selectors.course_get()
-    context = {"course": course}
-    if course is not None and permissions.can_follow_course(request.user):
-        context["modules"] = course_selectors.modules_with_progress(
-            user=request.user, course=course
+    context = {}
+    if permissions.can_follow_course(request.user):
+        progress = course_selectors.course_progress(user=request.user)
+        if progress is not None:
+            context.update(course=progress.course, modules=progress.modules, progress=progress)
+    if permissions.role_of(request.user) == "trainee":
+        # Read once for the next-session, attendance and documents panels.
+        context["trainee_sessions"] = session_selectors.trainee_sessions(
+            user=request.user, since=document_selectors.recent_since()
         )
-        context["progress"] = course_selectors.course_progress(user=request.user, course=course)
     return render(request, "training/dashboard.html", context)
 
 

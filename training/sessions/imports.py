@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from quizzes.services import results_changed
 from training.accounts.models import User
 from training.bpf import categories
 from training.sessions.emails import convocations_queue, invitations_queue
@@ -460,6 +461,7 @@ def enrolment_import_csv(
         ],
         batch_size=1000,
     )
+    results_changed()  # bulk writes send no signal: the trainers' results scopes changed
     reactivated_ids = {
         enrolments[u.pk].trainee_id
         for u in existing.values()

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime
+import functools
+import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.cache import versioned_get
+from modules.models import Module
 from quizzes import selectors as quiz_selectors
+from training.access import permissions
 from training.accounts.models import User
 from training.background.models import EmailDelivery
 from training.sessions.imports import TraineeRow
@@ -25,23 +33,76 @@ def _with_counts(queryset: QuerySet) -> QuerySet:
     )
 
 
+@functools.cache
+def _rights_sql(vendor: str) -> str:
+    """Whether a user runs a session, is enrolled in it, and its head count: one statement.
+
+    Plain SQL from the models' tables: the same three subqueries through the ORM cost four
+    times the rest of the page (they are compiled again at every request).
+    """
+    quote = connection.ops.quote_name
+    trainers = TrainingSession.trainers.through._meta
+    enrolment = Enrolment._meta
+
+    def column(meta, name):
+        return quote(meta.get_field(name).column)
+
+    trainers_table, enrolment_table = quote(trainers.db_table), quote(enrolment.db_table)
+    session, status = column(enrolment, "session"), column(enrolment, "status")
+    # Quoted names from the models only; the values are parameters.
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {trainers_table} WHERE "  # noqa: S608
+        f"{column(trainers, 'trainingsession')} = %s AND {column(trainers, 'user')} = %s), "
+        f"EXISTS (SELECT 1 FROM {enrolment_table} WHERE {session} = %s "
+        f"AND {column(enrolment, 'trainee')} = %s AND {status} = %s), "
+        f"(SELECT COUNT(*) FROM {enrolment_table} WHERE {session} = %s AND {status} = %s)"
+    )
+
+
+def _session_for(user, pk: int, *, managed: bool) -> TrainingSession:
+    """The session with the user's rights on it and its head count, in two queries, or 404.
+
+    ``runs_for`` ((user id, whether they run it)) answers ``permissions.can_manage_session``
+    without another query; ``enrolled_count`` is its trainees enrolled. A session the user
+    may not see (``visible_to``) or edit (``managed_by``) is a 404, as with those querysets.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    session = get_object_or_404(TrainingSession, pk=pk)
+    enrolled = Enrolment.Status.ENROLLED
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _rights_sql(connection.vendor),
+            [session.pk, user.pk, session.pk, user.pk, enrolled, session.pk, enrolled],
+        )
+        runs, attends, count = cursor.fetchone()
+    if not permissions.can_administer(user):
+        allowed = (runs and permissions.can_run_sessions(user)) if managed else runs or attends
+        if not allowed:
+            raise Http404
+    session.runs_for = (user.pk, bool(runs))
+    session.enrolled_count = count
+    return session
+
+
 def session_get_visible(*, user, pk: int) -> TrainingSession:
     """Return a session the user runs, attends or administers, or 404."""
-    return get_object_or_404(
-        TrainingSession.objects.visible_to(user).select_related("course"), pk=pk
-    )
+    return _session_for(user, pk, managed=False)
 
 
 def session_get_managed(*, user, pk: int) -> TrainingSession:
     """Return a session the user may edit (its trainer or an administrator), or 404."""
-    return get_object_or_404(
-        TrainingSession.objects.managed_by(user).select_related("course"), pk=pk
-    )
+    return _session_for(user, pk, managed=True)
 
 
 def session_slots(*, session: TrainingSession) -> list[Slot]:
-    """Return the session's slots in order, with their modules."""
-    return list(session.slots.prefetch_related("modules").order_by("date", "period"))
+    """Return the session's slots in order, with their modules (number, title, slug)."""
+    modules = Module.objects.only("number", "title", "slug").order_by("number")
+    return list(
+        session.slots.only("session_id", "date", "period", "start_time", "end_time")
+        .prefetch_related(Prefetch("modules", queryset=modules))
+        .order_by("date", "period")
+    )
 
 
 def session_days(*, session: TrainingSession) -> list[dict]:
@@ -52,6 +113,34 @@ def session_days(*, session: TrainingSession) -> list[dict]:
             days.append({"date": slot.date, "slots": []})
         days[-1]["slots"].append(slot)
     return days
+
+
+# The version of every session's programme (its half-days, their modules, its trainers):
+# bumped by services.programme_changed (receivers.py: slots, sessions, trainers, names, the
+# course's content).
+PROGRAMME_VERSION = "sessions:programme"
+
+
+@dataclass
+class SessionProgramme:
+    """A session's half-days by day (``session_days``) and its trainers; ``stamp`` is new
+    whenever they are read from the database (it names the page's rendered fragments)."""
+
+    days: list[dict]
+    trainers: list[User]
+    stamp: str
+
+
+def session_programme(*, session: TrainingSession) -> SessionProgramme:
+    """Return the session's programme, the same for every reader: from the shared cache."""
+
+    def build():
+        trainers = session.trainers.only("first_name", "last_name", "email").order_by("pk")
+        return SessionProgramme(session_days(session=session), list(trainers), secrets.token_hex(8))
+
+    return versioned_get(
+        f"sessions:programme:{session.pk}", version_key=PROGRAMME_VERSION, build=build
+    )
 
 
 def sessions_for_trainer(*, user) -> dict[str, list[TrainingSession]]:
@@ -123,11 +212,28 @@ def convocation_deliveries(*, session: TrainingSession) -> dict:
 
 
 def session_enrolled_count(*, session: TrainingSession) -> int:
+    """Return the session's enrolled trainees (counted with it by ``session_get_*``)."""
+    counted = getattr(session, "enrolled_count", None)
+    if counted is not None:
+        return counted
     return session.enrolments.filter(status=Enrolment.Status.ENROLLED).count()
 
 
 def session_resources(*, session: TrainingSession) -> list:
     return list(session.resources.order_by("kind", "order", "title"))
+
+
+def trainee_sessions(*, user, since: datetime.date) -> list[TrainingSession]:
+    """Return the sessions the user is enrolled in, not cancelled, ending on ``since`` or
+    later, soonest first: what the dashboard's panels (next session, attendance, documents)
+    each pick from, read once."""
+    return list(
+        TrainingSession.objects.for_trainee(user)
+        .not_cancelled()
+        .filter(end_date__gte=since)
+        .select_related("course")
+        .order_by("start_date", "pk")
+    )
 
 
 def session_next_for_trainee(*, user) -> TrainingSession | None:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.cache import version_bump
 from modules.models import Resource
 from training.access import roles
 from training.accounts.models import User
@@ -86,6 +87,14 @@ def _slots_create(*, session: TrainingSession, planned: Sequence[PlannedSlot]) -
                 for module_id in p.module_ids
             ]
         )
+    programme_changed()  # bulk writes send no signal
+
+
+def programme_changed() -> None:
+    """Retire the cached programmes of the sessions (``receivers.py``; bulk writes here)."""
+    from training.sessions.selectors import PROGRAMME_VERSION  # selectors import this module
+
+    version_bump(PROGRAMME_VERSION)
 
 
 def _with_default_modules(*, course, planned: list[PlannedSlot]) -> list[PlannedSlot]:

@@ -130,8 +130,8 @@ def session_detail(request, pk: int):
     """The session's programme and half-day slots."""
     session = selectors.session_get_visible(user=request.user, pk=pk)
     context = _session_context(request, session, "programme")
-    context["days"] = selectors.session_days(session=session)
-    context["trainers"] = list(session.trainers.all())
+    programme = selectors.session_programme(session=session)
+    context.update(days=programme.days, trainers=programme.trainers, stamp=programme.stamp)
     return render(request, "training/session_detail.html", context)
 
 

@@ -27,5 +27,7 @@ def attendance_dashboard_panel(context):
         )
         data["can_export"] = permissions.can_administer(user)
     elif permissions.can_follow_course(user):
-        data["open_slots"] = attendance.open_slots_for_trainee(user=user)
+        data["open_slots"] = attendance.open_slots_for_trainee(
+            user=user, sessions=context.get("trainee_sessions")
+        )
     return data

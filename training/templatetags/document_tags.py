@@ -42,5 +42,9 @@ def documents_dashboard_panel(context):
     return {
         "request": request,
         "user": user,
-        "document_sessions": selectors.trainee_documents(user=user) if user else [],
+        "document_sessions": selectors.trainee_documents(
+            user=user, sessions=context.get("trainee_sessions")
+        )
+        if user
+        else [],
     }

@@ -71,13 +71,16 @@ def module_review_notices(context, module):
 
 @register.simple_tag(takes_context=True)
 def flagged_keys(context, kind, prefix=""):
-    """The keys (without ``prefix``) of the items of one kind under review, for trainers."""
+    """The keys (without ``prefix``) of the items of one kind under review, for trainers.
+
+    Sorted, so that a cached fragment can vary on them (``under_review|join:","``).
+    """
     if not _trainer(context):
-        return set()
+        return []
     from training.legalwatch.models import ReviewFlag
 
     keys = ReviewFlag.objects.open().filter(item_kind=kind, item_key__startswith=prefix)
-    return {key[len(prefix) :] for key in keys.values_list("item_key", flat=True)}
+    return sorted({key[len(prefix) :] for key in keys.values_list("item_key", flat=True)})
 
 
 @register.inclusion_tag("training/includes/_legalwatch_module_history.html")

@@ -1,6 +1,7 @@
 """Session panels for pages whose views belong to other features (the dashboard)."""
 
 from django import template
+from django.utils import timezone
 
 from training.access import permissions
 from training.sessions import selectors
@@ -16,6 +17,17 @@ def session_dashboard_panel(context):
     if permissions.can_run_sessions(user):
         data["trainer_sessions"] = selectors.sessions_upcoming_for_trainer(user=user)
         data["is_trainer"] = True
+    elif "trainee_sessions" in context:  # read once by the dashboard for its panels
+        today = timezone.localdate()
+        upcoming = [s for s in context["trainee_sessions"] if s.end_date >= today]
+        if upcoming:
+            data["next_session"] = upcoming[0]
+            programme = selectors.session_programme(session=upcoming[0])
+            data.update(days=programme.days, trainers=programme.trainers)
     else:
-        data["next_session"] = selectors.session_next_for_trainee(user=user)
+        session = selectors.session_next_for_trainee(user=user)
+        if session is not None:
+            data["next_session"] = session
+            data["days"] = selectors.session_days(session=session)
+            data["trainers"] = list(session.trainers.all())
     return data

@@ -118,7 +118,7 @@ def test_a_lesson_removed_by_load_course_is_gone(client, tree):
     content_load(base=tree)
     assert client.get(url).status_code == 404
     course = client.get(reverse("modules:course_detail")).content.decode()
-    assert "0 leçons lues sur 3" in course
+    assert "0 leçon lue sur 3" in course  # French: zero is singular
 
 
 def test_each_reader_sees_their_own_progress(client, tree):
@@ -141,8 +141,8 @@ def test_each_reader_sees_their_own_progress(client, tree):
     assert "Vous avez lu cette leçon." not in other_client.get(url).content.decode()
     mine = client.get(reverse("modules:course_detail")).content.decode()
     theirs = other_client.get(reverse("modules:course_detail")).content.decode()
-    assert "1 leçons lues sur 4" in mine
-    assert "0 leçons lues sur 4" in theirs
+    assert "1 leçon lue sur 4" in mine
+    assert "0 leçon lue sur 4" in theirs
 
 
 def test_progress_removed_with_the_account_data_is_forgotten(client, tree):

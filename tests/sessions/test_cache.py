@@ -79,4 +79,4 @@ def test_the_header_follows_the_session_and_its_head_count(page):
     session.save()
     assert "Session renommée" in html()
     EnrolmentFactory(session=session)
-    assert "1 inscrits sur 12 places" in html()
+    assert "1 inscrit sur 12 places" in html()

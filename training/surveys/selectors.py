@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from training.access import permissions
@@ -240,10 +240,20 @@ class Pending:
     invitation: SurveyInvitation | None
 
 
-def pending_for_user(*, user, now: datetime.datetime | None = None) -> list[Pending]:
+def pending_for_user(
+    *,
+    user,
+    now: datetime.datetime | None = None,
+    trainee_sessions: list[TrainingSession] | None = None,
+) -> list[Pending]:
     """Return the questionnaires the user can answer now, from their invitations and, from
     the start of the last half-day, the « à chaud » (trainees) or trainer's questionnaire of
-    a session they are in (so that it can be answered in the room)."""
+    a session they are in (so that it can be answered in the room).
+
+    ``trainee_sessions``: the user's sessions as a trainee, if the caller already read them
+    (the dashboard does, for its other panels); any list that holds those ending today.
+    Nothing more is read unless a session ends today.
+    """
     if not user.is_authenticated:
         return []
     now = now or timezone.now()
@@ -261,19 +271,30 @@ def pending_for_user(*, user, now: datetime.datetime | None = None) -> list[Pend
         elif invitation.sent_at is not None and not invitation.is_expired(now):
             pending[key] = Pending(invitation.questionnaire, invitation.session, invitation)
     today = timezone.localdate(now)
-    for kind, sessions in (
-        (Questionnaire.Kind.HOT, TrainingSession.objects.for_trainee(user)),
-        (Questionnaire.Kind.TRAINER, TrainingSession.objects.for_trainer(user)),
+    if trainee_sessions is None:
+        as_trainee = _ending_on(TrainingSession.objects.for_trainee(user), today)
+    else:
+        as_trainee = [
+            session
+            for session in trainee_sessions
+            if session.status in LIVE_STATUSES and session.end_date == today
+        ]
+    as_trainer = (
+        _ending_on(TrainingSession.objects.for_trainer(user), today)
+        if permissions.can_run_sessions(user)
+        else []
+    )
+    for kind, live in (
+        (Questionnaire.Kind.HOT, as_trainee),
+        (Questionnaire.Kind.TRAINER, as_trainer),
     ):
+        if not live:
+            continue
         questionnaire = questionnaire_active(kind=kind)
         if questionnaire is None:
             continue
-        live = (
-            sessions.filter(status__in=LIVE_STATUSES, end_date=today)
-            .prefetch_related("slots")
-            .order_by("pk")
-        )
-        for session in live:
+        prefetch_related_objects(live, "slots")
+        for session in sorted(live, key=lambda session: session.pk):
             key = (questionnaire.pk, session.pk)
             if key in pending or key in answered:
                 continue
@@ -281,6 +302,10 @@ def pending_for_user(*, user, now: datetime.datetime | None = None) -> list[Pend
             if start is not None and start <= now:
                 pending[key] = Pending(questionnaire, session, None)
     return sorted(pending.values(), key=lambda p: (p.session.end_date, p.questionnaire.kind))
+
+
+def _ending_on(sessions: QuerySet, day: datetime.date) -> list[TrainingSession]:
+    return list(sessions.filter(status__in=LIVE_STATUSES, end_date=day))
 
 
 def invitation_for_user(*, user, pk: int) -> SurveyInvitation:

@@ -69,6 +69,27 @@ def module_review_notices(context, module):
     return {"flags": selectors.module_review_flags(module_slug=module.slug)}
 
 
+def _open_flags(context, kind, prefix) -> list:
+    """The open flags of the items of one kind whose key starts with ``prefix``, read once per
+    request (a page's notice and its « under review » badges share them)."""
+    from training.legalwatch.models import ReviewFlag
+
+    request = context.get("request")
+    memo = getattr(request, "_legalwatch_flags", None)
+    if memo is None:
+        memo = {}
+        if request is not None:
+            request._legalwatch_flags = memo
+    if (kind, prefix) not in memo:
+        memo[kind, prefix] = list(
+            ReviewFlag.objects.open()
+            .filter(item_kind=kind, item_key__startswith=prefix)
+            .select_related("reference", "verification")
+            .order_by("item_key")
+        )
+    return memo[kind, prefix]
+
+
 @register.simple_tag(takes_context=True)
 def flagged_keys(context, kind, prefix=""):
     """The keys (without ``prefix``) of the items of one kind under review, for trainers.
@@ -77,10 +98,7 @@ def flagged_keys(context, kind, prefix=""):
     """
     if not _trainer(context):
         return []
-    from training.legalwatch.models import ReviewFlag
-
-    keys = ReviewFlag.objects.open().filter(item_kind=kind, item_key__startswith=prefix)
-    return sorted({key[len(prefix) :] for key in keys.values_list("item_key", flat=True)})
+    return sorted({flag.item_key[len(prefix) :] for flag in _open_flags(context, kind, prefix)})
 
 
 @register.inclusion_tag("training/includes/_legalwatch_module_history.html")
@@ -180,14 +198,7 @@ def quiz_review_notices(context, quiz):
     """The questions of a quiz under review, for trainers (quiz results)."""
     if not _trainer(context):
         return {"flags": []}
-    from training.legalwatch.models import ReviewFlag
-
-    flags = list(
-        ReviewFlag.objects.open()
-        .filter(item_kind=ItemKind.QUESTION, item_key__startswith=f"{quiz.slug}/")
-        .select_related("reference", "verification")
-        .order_by("item_key")
-    )
+    flags = _open_flags(context, ItemKind.QUESTION, f"{quiz.slug}/")
     for flag in flags:
         flag.question_key = flag.item_key.split("/", 1)[1]
     return {"flags": flags}

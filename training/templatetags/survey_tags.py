@@ -17,7 +17,10 @@ def survey_dashboard_panel(context):
     data = {
         "request": request,
         "user": user,
-        "pending": selectors.pending_for_user(user=user),
+        # The dashboard read the trainee's sessions once for its panels (training/pages/views.py).
+        "pending": selectors.pending_for_user(
+            user=user, trainee_sessions=context.get("trainee_sessions")
+        ),
         "trainee": not permissions.can_run_sessions(user),
         "quality": None,
     }

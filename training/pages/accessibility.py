@@ -160,6 +160,19 @@ def _cached(path: str, mtime: float) -> Audit:
     return audit_parse(Path(path).read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=4)
+def _level(path: str, mtime: float) -> str:
+    return _cached(path, mtime).level
+
+
+def audit_level() -> str:
+    """The level the footer of every page states (computed once per version of the file)."""
+    try:
+        return _level(str(AUDIT_FILE), AUDIT_FILE.stat().st_mtime)
+    except OSError:
+        return NONE
+
+
 def audit_load(path: Path | None = None) -> Audit | None:
     """Return the audit (read again when the file changes), or None when there is none."""
     path = Path(path or AUDIT_FILE)

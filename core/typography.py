@@ -15,6 +15,7 @@ Course texts (``modules.rendering``), quiz and guide texts, and the PDF document
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -49,8 +50,13 @@ _TAG = re.compile(r"(<[^>]*>)")
 _VERBATIM = re.compile(r"<(/?)(code|pre|script|style)\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=8192)
 def french_text(text: str) -> str:
-    """Return plain (or escaped) text with French no-break spaces."""
+    """Return plain (or escaped) text with French no-break spaces.
+
+    Remembered per process: a session's documents repeat the same paragraphs for every
+    trainee (a bundle's fingerprint passes them here about 18,000 times).
+    """
     text = _ENTITY.sub(lambda match: _ENTITIES[match.group(0).lower()], text or "")
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
 import segno
 from django.conf import settings
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from training.content import selectors as content_selectors
@@ -75,6 +77,12 @@ def bibliography(data, trainee=None) -> dict:
 
 
 def _qr(url: str) -> str:
+    return _qr_svg(url, get_language())
+
+
+@functools.lru_cache(maxsize=512)
+def _qr_svg(url: str, _language: str) -> str:
+    """The QR code of an address (the same every time: drawn once per process and language)."""
     qr = segno.make(url, error="m", micro=False)
     # segno writes the SVG from the QR matrix; the address itself is not in the markup.
     return mark_safe(  # noqa: S308

@@ -402,7 +402,7 @@ RETENTION_EVIDENCE_YEARS = env_int("RETENTION_EVIDENCE_YEARS", 6)
 RETENTION_INACTIVE_ACCOUNT_MONTHS = env_int("RETENTION_INACTIVE_ACCOUNT_MONTHS", 36)
 RETENTION_LOGIN_RECORDS_MONTHS = env_int("RETENTION_LOGIN_RECORDS_MONTHS", 6)
 
-# --- Legal watch and content versions (issue 21; docs/operations.md) ---------------------
+# --- Legal watch and content versions (docs/operations.md) ----------------------------------
 # A legal reference is due for verification this many months after its last one.
 LEGAL_WATCH_MONTHS = env_int("LEGAL_WATCH_MONTHS", 6)
 # Dotted path of a function called when a verification finds a text modified or repealed, to
@@ -412,8 +412,7 @@ LEGAL_WATCH_ACTION_HOOK = os.environ.get(
 ).strip()
 # Where ``load_course`` writes the patch carrying the edits made in the admin into fixtures/.
 CONTENT_PATCH_FILE = Path(os.environ.get("CONTENT_PATCH_FILE", BASE_DIR / "admin-edits.patch"))
-# --- end of issue 21 settings ----------------------------------------------------------------
-# --- Proof packs and the BPF (issue 19: training/proofs, training/bpf) ------------------------
+# --- Proof packs and the BPF (training/proofs, training/bpf) ---------------------------------
 # The organisation's Ed25519 key that signs the proof packs: a file OUTSIDE the database,
 # created on first use with mode 0600 (its folder 0700). Never commit it; back it up with the
 # database (docs/operations.md « The proof packs' signing key »). By default next to MEDIA_ROOT.
@@ -422,7 +421,6 @@ PROOF_SIGNING_KEY_FILE = Path(
         "PROOF_SIGNING_KEY_FILE", MEDIA_ROOT.parent / "private" / "proof-signing-key.pem"
     )
 )
-# --- end of issue 19 settings ----------------------------------------------------------------
 # --- Appreciations and continuous improvement (training/surveys, training/quality) -----------
 
 

@@ -48,6 +48,7 @@ class CourseOutline:
 
     course: Course
     modules: list[Module]
+    stamp: str = ""  # new at each build: names the fragments rendered from it ({% cache %})
 
 
 def _course_outline_build() -> CourseOutline | None:
@@ -64,7 +65,7 @@ def _course_outline_build() -> CourseOutline | None:
         lessons[module_id].append(lesson_id)
     for module in modules:
         module.lesson_ids = tuple(lessons[module.pk])
-    return CourseOutline(course, modules)
+    return CourseOutline(course, modules, stamp=secrets.token_hex(8))
 
 
 def course_outline() -> CourseOutline | None:
@@ -101,6 +102,7 @@ class CourseProgress:
     modules: list[Module]
     read: int
     total: int
+    stamp: str = ""  # the outline's and the reader's progress: names the rendered fragments
 
     @property
     def percent(self) -> int:
@@ -129,6 +131,7 @@ def course_progress(*, user) -> CourseProgress | None:
         outline.modules,
         read=sum(module.read_count for module in outline.modules),
         total=sum(module.lesson_count for module in outline.modules),
+        stamp=f"{outline.stamp}-{'.'.join(str(module.read_count) for module in outline.modules)}",
     )
 
 

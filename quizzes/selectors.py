@@ -15,6 +15,7 @@ pages that must not load every attempt (a quiz's results page at thousands of tr
 from __future__ import annotations
 
 import datetime
+import functools
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import Lower, RowNumber
 from django.shortcuts import get_object_or_404
 
-from core.cache import versioned_get
+from core.cache import versioned_get, versioned_get_many
 from modules.models import CourseObjective
 from quizzes.models import Answer, Attempt, Question, Quiz
 from training.access import roles
@@ -451,6 +452,20 @@ def _page_rows_build(retained: QuerySet, current: Page) -> list[TraineeScore]:
     ]
 
 
+def _paginator(count: int, per_page: int) -> Paginator:
+    """A paginator that knows the count without a query; its pages' rows are set by the caller."""
+    return Paginator(range(count), per_page)
+
+
+def _page_number(page) -> int:
+    """The page asked for in the URL as a number, not yet clamped to the pages there are
+    (``Paginator.get_page`` then gives the last page for 0, a negative or too large number)."""
+    try:
+        return int(page)
+    except (TypeError, ValueError):
+        return 1
+
+
 def quiz_results(
     *,
     quiz: Quiz,
@@ -473,29 +488,54 @@ def quiz_results(
     (``RESULTS_VERSION``): the next submission, a change of the quiz or of the scope. Each
     comes with a ``stamp``, new whenever it is computed, for the template's fragments.
     """
-    retained = retained_attempts(quiz=quiz, users=users, session=session)
-    prefix = f"quizzes:results:{quiz.pk}:{cache_scope}"
-    if cache_scope is None:
-        figures = _figures_build(quiz, retained)
-    else:
-        figures = versioned_get(
-            prefix, version_key=RESULTS_VERSION, build=lambda: _figures_build(quiz, retained)
+
+    @functools.cache
+    def retained() -> QuerySet:  # built only when something is not cached (a cost in itself)
+        return retained_attempts(quiz=quiz, users=users, session=session)
+
+    def ranked() -> QuerySet:
+        return (
+            retained()
+            .order_by(Lower("user__last_name"), Lower("user__first_name"), "user_id")
+            .values_list("pk", "attempt_count", "last_sent")
         )
-    ranked = retained.order_by(
-        Lower("user__last_name"), Lower("user__first_name"), "user_id"
-    ).values_list("pk", "attempt_count", "last_sent")
-    paginator = Paginator(ranked, per_page)
-    paginator.count = figures.count  # already counted with the figures: no second count query
-    current = paginator.get_page(page)
+
+    def rows_build(current: Page) -> list[TraineeScore]:
+        bottom = (current.number - 1) * per_page
+        current.object_list = ranked()[bottom : bottom + per_page]
+        return _page_rows_build(retained(), current)
+
     if cache_scope is None:
-        current.object_list = _page_rows_build(retained, current)
-        page_stamp = secrets.token_hex(8)
+        figures = _figures_build(quiz, retained())
+        current = _paginator(figures.count, per_page).get_page(page)
+        current.object_list, page_stamp = rows_build(current), secrets.token_hex(8)
     else:
-        current.object_list, page_stamp = versioned_get(
-            f"{prefix}:{per_page}:{current.number}",
-            version_key=RESULTS_VERSION,
-            build=lambda: (_page_rows_build(retained, current), secrets.token_hex(8)),
-        )
+        prefix = f"quizzes:results:{quiz.pk}:{cache_scope}"
+        page_key = f"{prefix}:{per_page}:{{}}".format
+
+        def page_build(number: int):
+            # Rows (number - 1) × per_page onwards: no count needed (a page past the end is
+            # empty, and read again below under the last page's number).
+            rows = rows_build(_paginator(number * per_page, per_page).page(number))
+            return rows, secrets.token_hex(8)
+
+        # The figures and the page asked for, in one round trip.
+        asked = _page_number(page)
+        entries = {prefix: (RESULTS_VERSION, lambda: _figures_build(quiz, retained()))}
+        if asked >= 1:
+            entries[page_key(asked)] = (RESULTS_VERSION, lambda: page_build(asked))
+        found = versioned_get_many(entries)
+        figures = found[prefix]
+        current = _paginator(figures.count, per_page).get_page(asked)
+        if current.number == asked:
+            rows, page_stamp = found[page_key(asked)]
+        else:  # 0, negative or past the last page: the last page, as get_page gives
+            rows, page_stamp = versioned_get(
+                page_key(current.number),
+                version_key=RESULTS_VERSION,
+                build=lambda: page_build(current.number),
+            )
+        current.object_list = rows
     return QuizResults(
         quiz,
         figures.count,

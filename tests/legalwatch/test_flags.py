@@ -296,3 +296,25 @@ def test_by_default_a_modified_text_opens_an_improvement_action_of_the_quality_f
     assert verification.action_reference == f"n° {action.pk}"
     mark("c-pen-226-13", Verification.Outcome.UNCHANGED, admin)
     assert ImprovementAction.objects.count() == 1
+
+
+def test_the_quick_check_for_open_flags_agrees_with_the_flags(course_loaded, admin):
+    """``open_flags_exist`` (plain SQL, sent by pages before reading flags) answers as the ORM
+    does: per kind and key prefix, only open flags, ``%`` and ``_`` in a prefix taken as text."""
+    from training.legalwatch.selectors import open_flags_exist
+
+    assert not ReviewFlag.objects.open().exists()
+    assert not open_flags_exist(kind=ItemKind.QUESTION)
+    mark("c-pen-226-14", Verification.Outcome.MODIFIED, admin)
+    flagged = ReviewFlag.objects.open()
+    question = flagged.filter(item_kind=ItemKind.QUESTION).first()
+    quiz_slug = question.item_key.split("/", 1)[0]
+    assert open_flags_exist(kind=ItemKind.QUESTION, prefix=f"{quiz_slug}/")
+    assert open_flags_exist(kind="question")
+    for kind, _label in ItemKind.choices:
+        assert open_flags_exist(kind=kind) == flagged.filter(item_kind=kind).exists()
+    assert not open_flags_exist(kind=ItemKind.QUESTION, prefix="%")
+    assert not open_flags_exist(kind=ItemKind.QUESTION, prefix=quiz_slug.replace("-", "_"))
+    assert not open_flags_exist(kind=ItemKind.QUESTION, prefix="quiz-qui-n-existe-pas/")
+    flagged.update(resolved_at=timezone.now())
+    assert not open_flags_exist(kind=ItemKind.QUESTION, prefix=f"{quiz_slug}/")

@@ -35,7 +35,7 @@ def test_the_page_reads_the_session_its_rights_and_the_cache(page, client):
     with CaptureQueriesContext(connection) as queries:
         html()
     sql = [query["sql"] for query in queries.captured_queries]
-    assert len(sql) == 5  # session, user, the session, the user's rights, the programme
+    assert len(sql) == 4  # session, user, the training session with the user's rights, programme
     assert "training_shared_cache" in sql[-1]
 
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connections, router
 from django.db.models import Count, Max, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -340,6 +341,29 @@ class Notice:
     @property
     def since(self):
         return min(flag.created_at for flag in self.flags)
+
+
+def open_flags_exist(*, kind: str, prefix: str = "") -> bool:
+    """Whether any item of ``kind`` whose key starts with ``prefix`` has an open flag.
+
+    One plain query, sent on every page that may show a notice (the ORM would spend thirty
+    times the query building it); the flags themselves are read only when there are some.
+    Like Django's ``startswith`` (on SQLite, case-insensitive): at worst a needless read.
+    """
+    connection = connections[router.db_for_read(ReviewFlag)]
+    meta, quote = ReviewFlag._meta, connection.ops.quote_name
+    column = {
+        name: quote(meta.get_field(name).column)
+        for name in ("resolved_at", "item_kind", "item_key")
+    }
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    sql = (
+        f"SELECT 1 FROM {quote(meta.db_table)} WHERE {column['resolved_at']} IS NULL "  # noqa: S608
+        f"AND {column['item_kind']} = %s AND {column['item_key']} LIKE %s ESCAPE '\\' LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [str(kind), pattern])
+        return cursor.fetchone() is not None
 
 
 def review_notices(*, items: list[tuple[str, str]]) -> dict[tuple[str, str], Notice]:

@@ -34,33 +34,40 @@ def _with_counts(queryset: QuerySet) -> QuerySet:
 
 
 @functools.cache
-def _rights_sql(vendor: str) -> str:
-    """Whether a user runs a session, is enrolled in it, and its head count: one statement.
+def _session_sql(vendor: str) -> str:
+    """The session's row, whether a user runs it, is enrolled in it, and its head count: one
+    statement.
 
-    Plain SQL from the models' tables: the same three subqueries through the ORM cost four
-    times the rest of the page (they are compiled again at every request).
+    Plain SQL from the models' tables: the same query and three subqueries through the ORM
+    cost four times the rest of the page (they are compiled again at every request).
     """
     quote = connection.ops.quote_name
+    meta = TrainingSession._meta
     trainers = TrainingSession.trainers.through._meta
     enrolment = Enrolment._meta
 
-    def column(meta, name):
-        return quote(meta.get_field(name).column)
+    def column(table_meta, name):
+        return quote(table_meta.get_field(name).column)
 
     trainers_table, enrolment_table = quote(trainers.db_table), quote(enrolment.db_table)
     session, status = column(enrolment, "session"), column(enrolment, "status")
+    pk = f"s.{quote(meta.pk.column)}"
+    columns = ", ".join(f"s.{quote(field.column)}" for field in meta.concrete_fields)
     # Quoted names from the models only; the values are parameters.
     return (
-        f"SELECT EXISTS (SELECT 1 FROM {trainers_table} WHERE "  # noqa: S608
-        f"{column(trainers, 'trainingsession')} = %s AND {column(trainers, 'user')} = %s), "
-        f"EXISTS (SELECT 1 FROM {enrolment_table} WHERE {session} = %s "
-        f"AND {column(enrolment, 'trainee')} = %s AND {status} = %s), "
-        f"(SELECT COUNT(*) FROM {enrolment_table} WHERE {session} = %s AND {status} = %s)"
+        f"SELECT {columns}, "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {trainers_table} WHERE "
+        f"{column(trainers, 'trainingsession')} = {pk} AND {column(trainers, 'user')} = %s) "
+        "AS rights_runs, "
+        f"EXISTS (SELECT 1 FROM {enrolment_table} WHERE {session} = {pk} "
+        f"AND {column(enrolment, 'trainee')} = %s AND {status} = %s) AS rights_attends, "
+        f"(SELECT COUNT(*) FROM {enrolment_table} WHERE {session} = {pk} AND {status} = %s) "
+        f"AS rights_count FROM {quote(meta.db_table)} s WHERE {pk} = %s"
     )
 
 
 def _session_for(user, pk: int, *, managed: bool) -> TrainingSession:
-    """The session with the user's rights on it and its head count, in two queries, or 404.
+    """The session with the user's rights on it and its head count, in one query, or 404.
 
     ``runs_for`` ((user id, whether they run it)) answers ``permissions.can_manage_session``
     without another query; ``enrolled_count`` is its trainees enrolled. A session the user
@@ -68,20 +75,22 @@ def _session_for(user, pk: int, *, managed: bool) -> TrainingSession:
     """
     if not user.is_authenticated:
         raise Http404
-    session = get_object_or_404(TrainingSession, pk=pk)
     enrolled = Enrolment.Status.ENROLLED
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _rights_sql(connection.vendor),
-            [session.pk, user.pk, session.pk, user.pk, enrolled, session.pk, enrolled],
+    found = list(
+        TrainingSession.objects.raw(
+            _session_sql(connection.vendor), [user.pk, user.pk, enrolled, enrolled, pk]
         )
-        runs, attends, count = cursor.fetchone()
+    )
+    if not found:
+        raise Http404
+    session = found[0]
+    runs, attends = bool(session.rights_runs), bool(session.rights_attends)
     if not permissions.can_administer(user):
         allowed = (runs and permissions.can_run_sessions(user)) if managed else runs or attends
         if not allowed:
             raise Http404
-    session.runs_for = (user.pk, bool(runs))
-    session.enrolled_count = count
+    session.runs_for = (user.pk, runs)
+    session.enrolled_count = session.rights_count
     return session
 
 

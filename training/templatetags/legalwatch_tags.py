@@ -80,6 +80,8 @@ def _open_flags(context, kind, prefix) -> list:
         memo = {}
         if request is not None:
             request._legalwatch_flags = memo
+    if (kind, prefix) not in memo and not selectors.open_flags_exist(kind=kind, prefix=prefix):
+        memo[kind, prefix] = []
     if (kind, prefix) not in memo:
         memo[kind, prefix] = list(
             ReviewFlag.objects.open()

@@ -83,3 +83,53 @@ def test_the_dashboard_reads_its_sessions_once(dashboard):
     # session, user, course outline and progress, the sessions, the survey invitations, the
     # programme, the quizzes
     assert len(queries.captured_queries) <= 7
+
+
+def test_the_plain_sql_reads_answer_as_the_orm_querysets_they_replace(course_loaded):
+    """The dashboard's sessions, open half-days and invitations are read in plain SQL (cheaper
+    than building the ORM's query): the same rows as the querysets, cancelled, past, other
+    trainees' and unopened excluded alike."""
+    from training.attendance import selectors as attendance_selectors
+    from training.attendance import services as attendance_services
+    from training.sessions import selectors as session_selectors
+    from training.sessions.models import Enrolment, TrainingSession
+    from training.surveys import selectors as survey_selectors
+
+    trainee, other = UserFactory.create_batch(2, role="Stagiaire")
+    trainer = UserFactory(role="Formateur")
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    running = SessionFactory(dates=[today, today + day], trainers=[trainer])
+
+    def two_days(start):
+        return [today + start * day, today + (start + 1) * day]
+
+    later, past = SessionFactory(dates=two_days(20)), SessionFactory(dates=two_days(-40))
+    cancelled, left = SessionFactory(dates=two_days(30)), SessionFactory(dates=two_days(10))
+    for session in (running, later, past, cancelled, left):
+        EnrolmentFactory(session=session, trainee=trainee)
+    EnrolmentFactory(session=SessionFactory(dates=two_days(5)), trainee=other)
+    TrainingSession.objects.filter(pk=cancelled.pk).update(status=TrainingSession.Status.CANCELLED)
+    Enrolment.objects.filter(session=left, trainee=trainee).update(
+        status=Enrolment.Status.CANCELLED
+    )
+    since = today - 7 * day
+
+    orm = list(
+        TrainingSession.objects.for_trainee(trainee)
+        .not_cancelled()
+        .filter(end_date__gte=since)
+        .order_by("start_date", "pk")
+    )
+    read = session_selectors.trainee_sessions(user=trainee, since=since)
+    assert [s.pk for s in read] == [s.pk for s in orm] == [running.pk, later.pk]
+    assert read[0].end_date == today + day and read[0].title == running.title  # real fields
+
+    assert attendance_selectors.open_slots_for_trainee(user=trainee, sessions=read) == []
+    slot = running.slots.filter(date=today).order_by("period").first()
+    attendance_services.slot_open(slot=slot, user=trainer)
+    assert attendance_selectors.open_slots_for_trainee(user=trainee, sessions=read) == [slot]
+    assert attendance_selectors.open_slots_for_trainee(user=other, sessions=[]) == []
+
+    assert not survey_selectors._has_invitations(trainee)
+    assert survey_selectors.pending_for_user(user=trainee, trainee_sessions=read) == []

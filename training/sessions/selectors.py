@@ -232,16 +232,47 @@ def session_resources(*, session: TrainingSession) -> list:
     return list(session.resources.order_by("kind", "order", "title"))
 
 
+@functools.cache
+def _trainee_sessions_sql(vendor: str) -> str:
+    """The sessions a trainee is enrolled in, not cancelled, ending on a day or later."""
+    quote = connection.ops.quote_name
+    meta, enrolment = TrainingSession._meta, Enrolment._meta
+
+    def column(table_meta, name):
+        return quote(table_meta.get_field(name).column)
+
+    columns = ", ".join(f"s.{quote(field.column)}" for field in meta.concrete_fields)
+    pk = f"s.{quote(meta.pk.column)}"
+    # Quoted names from the models only; the values are parameters.
+    return (
+        f"SELECT {columns} FROM {quote(meta.db_table)} s WHERE {pk} IN ("  # noqa: S608
+        f"SELECT {column(enrolment, 'session')} FROM {quote(enrolment.db_table)} "
+        f"WHERE {column(enrolment, 'trainee')} = %s AND {column(enrolment, 'status')} = %s) "
+        f"AND s.{column(meta, 'status')} <> %s AND s.{column(meta, 'end_date')} >= %s "
+        f"ORDER BY s.{column(meta, 'start_date')}, {pk}"
+    )
+
+
 def trainee_sessions(*, user, since: datetime.date) -> list[TrainingSession]:
     """Return the sessions the user is enrolled in, not cancelled, ending on ``since`` or
-    later, soonest first: what the dashboard's panels (next session, attendance, documents)
-    each pick from, read once."""
+    later, soonest first: what the dashboard's panels (next session, attendance, documents,
+    satisfaction) each pick from, read once.
+
+    Plain SQL from the models' tables (``for_trainee().not_cancelled()`` through the ORM costs
+    five times the query, at every dashboard).
+    """
+    if not user.is_authenticated:
+        return []
     return list(
-        TrainingSession.objects.for_trainee(user)
-        .not_cancelled()
-        .filter(end_date__gte=since)
-        .select_related("course")
-        .order_by("start_date", "pk")
+        TrainingSession.objects.raw(
+            _trainee_sessions_sql(connection.vendor),
+            [
+                user.pk,
+                Enrolment.Status.ENROLLED,
+                TrainingSession.Status.CANCELLED,
+                connection.ops.adapt_datefield_value(since),
+            ],
+        )
     )
 
 

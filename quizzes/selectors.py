@@ -20,6 +20,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
@@ -104,13 +105,36 @@ def attempts_version_key(user_id: int) -> str:
     return f"quizzes:attempts-version:{user_id}"
 
 
-def quiz_statuses_cached(*, user) -> tuple[list[QuizStatus], str]:
-    """``quiz_statuses`` kept in the shared cache until the quizzes or the user's attempts
-    change; with a stamp, new whenever they are read again (for rendered fragments)."""
+def _slim(status: QuizStatus) -> SimpleNamespace:
+    """What the dashboard's quiz list shows of a standing, with the same attribute names as a
+    ``QuizStatus`` (its templates serve both): a few hundred bytes to keep, not whole quizzes."""
+    best = status.best
+    return SimpleNamespace(
+        quiz=SimpleNamespace(
+            title=status.quiz.title, get_absolute_url=status.quiz.get_absolute_url()
+        ),
+        in_progress=(
+            SimpleNamespace(get_absolute_url=status.in_progress.get_absolute_url())
+            if status.in_progress is not None
+            else None
+        ),
+        best=SimpleNamespace(score_percent=best.score_percent, passed=best.passed)
+        if best
+        else None,
+    )
+
+
+def quiz_statuses_cached(*, user) -> tuple[list[SimpleNamespace], str]:
+    """The user's standing at each quiz as the dashboard shows it (``_slim``), kept in the
+    shared cache until the quizzes or the user's attempts change; with a stamp, new whenever
+    they are read again (for rendered fragments)."""
     return versioned_get(
         f"quizzes:statuses:{user.pk}",
         version_key=(QUIZ_CONTENT_VERSION, attempts_version_key(user.pk)),
-        build=lambda: (quiz_statuses(user=user), secrets.token_hex(8)),
+        build=lambda: (
+            [_slim(status) for status in quiz_statuses(user=user)],
+            secrets.token_hex(8),
+        ),
     )
 
 

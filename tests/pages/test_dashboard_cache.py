@@ -133,3 +133,21 @@ def test_the_plain_sql_reads_answer_as_the_orm_querysets_they_replace(course_loa
 
     assert not survey_selectors._has_invitations(trainee)
     assert survey_selectors.pending_for_user(user=trainee, trainee_sessions=read) == []
+
+
+def test_the_cached_panels_follow_the_language_and_the_session(dashboard, client):
+    """The next-session and quiz panels are rendered once per process: never in the language
+    of whoever came first, and a session edited shows at the next visit."""
+    trainee, html = dashboard
+    start = timezone.localdate() + datetime.timedelta(days=10)
+    session = SessionFactory(dates=[start, start + datetime.timedelta(days=1)])
+    EnrolmentFactory(session=session, trainee=trainee)
+    assert "Ma prochaine session" in html() and "Quiz" in html()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = html()
+    assert "My next session" in english and "Ma prochaine session" not in english
+    assert "Not started" in english and "Non commencé" not in english
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    session.place_name = "Salle Simone-Veil"
+    session.save()
+    assert "Salle Simone-Veil" in html()

@@ -13,21 +13,28 @@ register = template.Library()
 def session_dashboard_panel(context):
     """Render the trainee's next session, or the trainer's upcoming sessions."""
     user = context["request"].user
-    data = {"request": context["request"], "user": user}
+    # LANGUAGE_CODE: an inclusion tag's template sees only this dict (its fragment varies on it).
+    data = {
+        "request": context["request"],
+        "user": user,
+        "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
+    }
     if permissions.can_run_sessions(user):
         data["trainer_sessions"] = selectors.sessions_upcoming_for_trainer(user=user)
         data["is_trainer"] = True
-    elif "trainee_sessions" in context:  # read once by the dashboard for its panels
-        today = timezone.localdate()
-        upcoming = [s for s in context["trainee_sessions"] if s.end_date >= today]
-        if upcoming:
-            data["next_session"] = upcoming[0]
-            programme = selectors.session_programme(session=upcoming[0])
-            data.update(days=programme.days, trainers=programme.trainers)
     else:
-        session = selectors.session_next_for_trainee(user=user)
+        if "trainee_sessions" in context:  # read once by the dashboard for its panels
+            today = timezone.localdate()
+            upcoming = [s for s in context["trainee_sessions"] if s.end_date >= today]
+            session = upcoming[0] if upcoming else None
+        else:
+            session = selectors.session_next_for_trainee(user=user)
         if session is not None:
-            data["next_session"] = session
-            data["days"] = selectors.session_days(session=session)
-            data["trainers"] = list(session.trainers.all())
+            programme = selectors.session_programme(session=session)
+            data.update(
+                next_session=session,
+                days=programme.days,
+                trainers=programme.trainers,
+                stamp=programme.stamp,
+            )
     return data

@@ -140,6 +140,17 @@ def versioned_get_many(
     return values
 
 
+def version_current(version_key: str) -> str:
+    """The current version of some data, in one small read: enough to name fragments
+    rendered from it (``{% cache %}``) without reading the entries built from it."""
+    cache = caches[SHARED]
+    version = cache.get(version_key)
+    if version is None:  # first use, or the cache was emptied
+        cache.add(version_key, _new_version(), timeout=None)
+        version = cache.get(version_key)
+    return version or ""
+
+
 def shared_cache_prepare(**kwargs) -> None:
     """Create the shared cache's table, or empty it (after ``migrate`` and ``flush``).
 

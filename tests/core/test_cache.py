@@ -10,6 +10,7 @@ from core.cache import (
     shared_cache_prepare,
     version_bump,
     version_bumps_deferred,
+    version_current,
     versioned_get,
 )
 
@@ -97,3 +98,10 @@ def test_entries_stored_by_other_code_are_not_read(settings, tmp_path):
         assert _get(builds, "built by the new code") == "built by the new code"
     finally:
         code_stamp.cache_clear()
+
+
+def test_the_current_version_names_the_data_until_it_changes():
+    first = version_current("test:version")
+    assert first and version_current("test:version") == first
+    version_bump("test:version")
+    assert version_current("test:version") not in ("", first)

@@ -37,6 +37,8 @@ def test_the_page_reads_the_session_its_rights_and_the_cache(page, client):
     sql = [query["sql"] for query in queries.captured_queries]
     assert len(sql) == 4  # session, user, the training session with the user's rights, programme
     assert "training_shared_cache" in sql[-1]
+    # Its fragments rendered: only the programme's version is read, not the programme.
+    assert "sessions:programme:" not in sql[-1] and "sessions:programme" in sql[-1]
 
 
 def test_a_half_day_changed_shows_at_once(page):

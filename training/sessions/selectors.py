@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core.cache import versioned_get
+from core.cache import version_current, versioned_get
 from modules.models import Module
 from quizzes import selectors as quiz_selectors
 from training.access import permissions
@@ -150,6 +150,28 @@ def session_programme(*, session: TrainingSession) -> SessionProgramme:
     return versioned_get(
         f"sessions:programme:{session.pk}", version_key=PROGRAMME_VERSION, build=build
     )
+
+
+class ProgrammeRef:
+    """A session's programme named by its version (``stamp``), its days and trainers read
+    only when asked: a page whose fragments are already rendered reads one small entry.
+
+    ``days`` and ``trainers`` are methods, which templates call: pass them as they are.
+    """
+
+    def __init__(self, session: TrainingSession):
+        self.session = session
+        self.stamp = f"{session.pk}-{version_current(PROGRAMME_VERSION)}"
+
+    @functools.cached_property
+    def _programme(self) -> SessionProgramme:
+        return session_programme(session=self.session)
+
+    def days(self) -> list[dict]:
+        return self._programme.days
+
+    def trainers(self) -> list[User]:
+        return self._programme.trainers
 
 
 def sessions_for_trainer(*, user) -> dict[str, list[TrainingSession]]:

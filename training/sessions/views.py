@@ -130,7 +130,8 @@ def session_detail(request, pk: int):
     """The session's programme and half-day slots."""
     session = selectors.session_get_visible(user=request.user, pk=pk)
     context = _session_context(request, session, "programme")
-    programme = selectors.session_programme(session=session)
+    # Its days and trainers are read only if a fragment of the page is not rendered yet.
+    programme = selectors.ProgrammeRef(session)
     context.update(days=programme.days, trainers=programme.trainers, stamp=programme.stamp)
     return render(request, "training/session_detail.html", context)
 

@@ -30,7 +30,7 @@ def session_dashboard_panel(context):
         else:
             session = selectors.session_next_for_trainee(user=user)
         if session is not None:
-            programme = selectors.session_programme(session=session)
+            programme = selectors.ProgrammeRef(session)  # read only if not rendered yet
             data.update(
                 next_session=session,
                 days=programme.days,

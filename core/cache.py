@@ -140,15 +140,17 @@ def versioned_get_many(
     return values
 
 
-def version_current(version_key: str) -> str:
-    """The current version of some data, in one small read: enough to name fragments
-    rendered from it (``{% cache %}``) without reading the entries built from it."""
+def version_current(*version_keys: str) -> str:
+    """The current version of some data (of several, joined by « - »), in one small read:
+    enough to name fragments rendered from it (``{% cache %}``) without reading the entries
+    built from it."""
     cache = caches[SHARED]
-    version = cache.get(version_key)
-    if version is None:  # first use, or the cache was emptied
+    found = cache.get_many(version_keys)
+    for version_key in set(version_keys) - found.keys():  # first use, or the cache was emptied
         cache.add(version_key, _new_version(), timeout=None)
-        version = cache.get(version_key)
-    return version or ""
+        found[version_key] = cache.get(version_key)
+    # A cache that keeps nothing (a dummy cache) names nothing twice: no fragment is shared.
+    return "-".join(found[key] or _new_version() for key in version_keys)
 
 
 def shared_cache_prepare(**kwargs) -> None:

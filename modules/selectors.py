@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 
-from core.cache import versioned_get, versioned_get_many
+from core.cache import version_current, versioned_get, versioned_get_many
 from modules.models import (
     Course,
     GlossaryTerm,
@@ -133,6 +134,14 @@ def course_progress(*, user) -> CourseProgress | None:
         total=sum(module.lesson_count for module in outline.modules),
         stamp=f"{outline.stamp}-{'.'.join(str(module.read_count) for module in outline.modules)}",
     )
+
+
+def course_progress_lazy(*, user) -> tuple[str, SimpleLazyObject]:
+    """``course_progress`` named by the versions it is built from (the content's, the
+    reader's), in one small read; the progress itself is read only if used (a fragment
+    rendered under that name needs nothing else)."""
+    stamp = version_current(CONTENT_VERSION, progress_version_key(user.pk))
+    return stamp, SimpleLazyObject(lambda: course_progress(user=user))
 
 
 def module_get(*, slug: str) -> Module:

@@ -26,8 +26,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import Lower, RowNumber
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 
-from core.cache import versioned_get, versioned_get_many
+from core.cache import version_current, versioned_get, versioned_get_many
 from modules.models import CourseObjective
 from quizzes.models import Answer, Attempt, Question, Quiz
 from training.access import roles
@@ -122,6 +123,14 @@ def _slim(status: QuizStatus) -> SimpleNamespace:
         if best
         else None,
     )
+
+
+def quiz_statuses_lazy(*, user) -> tuple[list[SimpleNamespace], str]:
+    """``quiz_statuses_cached`` named by the versions it is built from (the quizzes', the
+    user's attempts'), in one small read; the standings are read only if used (a fragment
+    rendered under that name needs nothing else)."""
+    stamp = version_current(QUIZ_CONTENT_VERSION, attempts_version_key(user.pk))
+    return SimpleLazyObject(lambda: quiz_statuses_cached(user=user)[0]), stamp
 
 
 def quiz_statuses_cached(*, user) -> tuple[list[SimpleNamespace], str]:

@@ -19,7 +19,7 @@ def quiz_dashboard_panel(context):
     data["show"] = True
     data["can_see_results"] = permissions.can_see_results(user)
     if not data["can_see_results"]:
-        data["statuses"], data["stamp"] = selectors.quiz_statuses_cached(user=user)
+        data["statuses"], data["stamp"] = selectors.quiz_statuses_lazy(user=user)
     return data
 
 

@@ -105,3 +105,13 @@ def test_the_current_version_names_the_data_until_it_changes():
     assert first and version_current("test:version") == first
     version_bump("test:version")
     assert version_current("test:version") not in ("", first)
+
+
+def test_a_cache_that_keeps_nothing_never_names_two_readers_alike(settings):
+    """With a dummy cache no version is kept: each read names something new, so a fragment
+    rendered for one reader is never shown to another."""
+    settings.CACHES = {
+        **settings.CACHES,
+        SHARED: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    assert version_current("test:a", "test:b") != version_current("test:a", "test:b")

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -151,3 +152,24 @@ def test_the_cached_panels_follow_the_language_and_the_session(dashboard, client
     session.place_name = "Salle Simone-Veil"
     session.save()
     assert "Salle Simone-Veil" in html()
+
+
+def test_the_progress_list_follows_the_reader_and_the_course(dashboard, client):
+    """The progress list is rendered once per process for each version of the course and of
+    the reader's progress: a lesson read or a module renamed shows at the next visit, and
+    another reader never sees this one's counts."""
+    from modules.models import Lesson
+
+    trainee, html = dashboard
+    lesson = Lesson.objects.select_related("module").order_by("module__number", "order").first()
+    count = lesson.module.lessons.count()
+    assert f"0/{count} leçon" in html()
+    client.post(reverse("modules:lesson_mark_read", args=[lesson.module.slug, lesson.slug]))
+    assert f"1/{count} leçon" in html()
+    other = Client()
+    other.force_login(UserFactory(role="Stagiaire"))
+    assert f"0/{count} leçon" in other.get(reverse("training:dashboard")).content.decode()
+    module = lesson.module
+    module.title = "Un titre tout neuf"
+    module.save()
+    assert "Un titre tout neuf" in html()

@@ -39,9 +39,11 @@ def dashboard(request):
     """The landing page after login; its panels depend on the role."""
     context = {}
     if permissions.can_follow_course(request.user):
-        progress = course_selectors.course_progress(user=request.user)
-        if progress is not None:
-            context.update(course=progress.course, modules=progress.modules, progress=progress)
+        # Read only if its fragment (named by the content's and the reader's versions) is not
+        # rendered yet in this process.
+        context["progress_stamp"], context["progress"] = course_selectors.course_progress_lazy(
+            user=request.user
+        )
     if permissions.role_of(request.user) == "trainee":
         # Read once for the next-session, attendance and documents panels.
         context["trainee_sessions"] = session_selectors.trainee_sessions(

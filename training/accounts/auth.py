@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q, Sum
 
+from core.sql import column
 from training.access import permissions as access
 
 
@@ -37,9 +38,6 @@ def _user_with_roles_sql(vendor: str) -> str:
     group_perms = Group._meta.get_field("permissions").remote_field.through._meta
     permission, content_type = Permission._meta, ContentType._meta
     user_id = quote(meta.pk.column)
-
-    def column(table_meta, name):
-        return quote(table_meta.get_field(name).column)
 
     # Only quoted table and column names from the models go into the text; values are parameters.
     holds = f"""EXISTS (

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, models
 from django.utils import timezone
 
+from core.sql import column
 from training.accounts.models import User
 from training.attendance.models import AttendanceCorrection, AttendanceSignature, SlotAttendance
 from training.privacy.evidence import session_fingerprint
@@ -183,9 +184,6 @@ def _open_slot_exists(*, session_ids: list[int], day: datetime.date) -> bool:
     the half-days only while one is open."""
     quote = connection.ops.quote_name
     slot, attendance = Slot._meta, SlotAttendance._meta
-
-    def column(meta, name):
-        return quote(meta.get_field(name).column)
 
     places = ", ".join(["%s"] * len(session_ids))
     # Quoted names from the models only; the values are parameters.

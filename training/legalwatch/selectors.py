@@ -14,6 +14,8 @@ from django.db.models import Count, Max, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.sql import column, table
+
 from .models import ItemKind, LegalReference, ReferenceCitation, ReviewFlag, Verification
 
 
@@ -351,15 +353,12 @@ def open_flags_exist(*, kind: str, prefix: str = "") -> bool:
     Like Django's ``startswith`` (on SQLite, case-insensitive): at worst a needless read.
     """
     connection = connections[router.db_for_read(ReviewFlag)]
-    meta, quote = ReviewFlag._meta, connection.ops.quote_name
-    column = {
-        name: quote(meta.get_field(name).column)
-        for name in ("resolved_at", "item_kind", "item_key")
-    }
+    meta = ReviewFlag._meta
     pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     sql = (
-        f"SELECT 1 FROM {quote(meta.db_table)} WHERE {column['resolved_at']} IS NULL "  # noqa: S608
-        f"AND {column['item_kind']} = %s AND {column['item_key']} LIKE %s ESCAPE '\\' LIMIT 1"
+        f"SELECT 1 FROM {table(meta)} WHERE {column(meta, 'resolved_at')} IS NULL "  # noqa: S608
+        f"AND {column(meta, 'item_kind')} = %s AND {column(meta, 'item_key')} LIKE %s ESCAPE '\\' "
+        "LIMIT 1"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [str(kind), pattern])

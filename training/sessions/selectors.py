@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.cache import version_current, versioned_get
+from core.sql import column
 from modules.models import Module
 from quizzes import selectors as quiz_selectors
 from training.access import permissions
@@ -45,9 +46,6 @@ def _session_sql(vendor: str) -> str:
     meta = TrainingSession._meta
     trainers = TrainingSession.trainers.through._meta
     enrolment = Enrolment._meta
-
-    def column(table_meta, name):
-        return quote(table_meta.get_field(name).column)
 
     trainers_table, enrolment_table = quote(trainers.db_table), quote(enrolment.db_table)
     session, status = column(enrolment, "session"), column(enrolment, "status")
@@ -259,9 +257,6 @@ def _trainee_sessions_sql(vendor: str) -> str:
     """The sessions a trainee is enrolled in, not cancelled, ending on a day or later."""
     quote = connection.ops.quote_name
     meta, enrolment = TrainingSession._meta, Enrolment._meta
-
-    def column(table_meta, name):
-        return quote(table_meta.get_field(name).column)
 
     columns = ", ".join(f"s.{quote(field.column)}" for field in meta.concrete_fields)
     pk = f"s.{quote(meta.pk.column)}"

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from core.sql import column, table
 from training.access import permissions
 from training.accounts.models import User
 from training.sessions.models import Enrolment, TrainingSession
@@ -312,9 +313,7 @@ def _has_invitations(user) -> bool:
     dashboard (the ORM would spend ten times the query building it); most trainees have no
     invitation before their session's last half-day."""
     meta = SurveyInvitation._meta
-    quote = connection.ops.quote_name
-    recipient = quote(meta.get_field("recipient").column)
-    sql = f"SELECT 1 FROM {quote(meta.db_table)} WHERE {recipient} = %s LIMIT 1"  # noqa: S608
+    sql = f"SELECT 1 FROM {table(meta)} WHERE {column(meta, 'recipient')} = %s LIMIT 1"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk])
         return cursor.fetchone() is not None

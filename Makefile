@@ -56,7 +56,8 @@ smoke: system venv
 
 pytest-pg: venv messages
 	bash scripts/ensure_postgres.sh
-	DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(VENV)/bin/pytest -n 2 -q -m "not e2e and not faults"
+	DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_TEST_URL)} $(VENV)/bin/pytest -n 2 -q -m "not e2e and not faults"; \
+	  status=$$?; bash scripts/ensure_postgres.sh stop; exit $$status
 
 # Fault injection against a real gunicorn (workers killed, database read-only or locked), one
 # test at a time: each starts its own server on a copy of the demo (tests/faults/).
@@ -100,7 +101,7 @@ lock-upgrade:
 
 bench: system venv messages
 	bash scripts/ensure_postgres.sh
-	$(PY) tests/bench/run.py
+	$(PY) tests/bench/run.py; status=$$?; bash scripts/ensure_postgres.sh stop; exit $$status
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles media/documents

@@ -43,6 +43,7 @@ cleanup() {
   if [ "$db_created" = 1 ]; then
     psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" >/dev/null
   fi
+  bash "$ROOT/scripts/ensure_postgres.sh" stop  # only if it started the cluster
   if [ "$status" != 0 ]; then
     for log in "$work/gunicorn.log" "$work/worker.log" "$work/nginx/error.log"; do
       [ -s "$log" ] && { echo "--- last lines of $log" >&2; tail -n 40 "$log" >&2; }

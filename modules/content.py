@@ -117,6 +117,27 @@ def require(data: dict, key: str, path, kind=str, *, allow_empty=False):
     return value
 
 
+def unknown_fields(data: dict, allowed: set[str], path, what: str) -> None:
+    """Refuse a field that is not in ``allowed`` (a typo would otherwise be ignored silently)."""
+    for key in data:
+        if key not in allowed and not str(key).startswith("__"):
+            raise ContentError(
+                path,
+                line_of(data, key),
+                f"unknown field '{key}' in {what} (allowed: {', '.join(sorted(allowed))})",
+            )
+
+
+def optional_bool(data: dict, key: str, path, default: bool) -> bool:
+    """Return data[key] as true or false (the default when absent), or raise at its line."""
+    value = data.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ContentError(path, line_of(data, key), f"field '{key}' must be true or false")
+    return value
+
+
 def optional(data: dict, key: str, default=""):
     """Return data[key] as a string (or the default when absent or null)."""
     value = data.get(key)

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.typography import french_text
-from modules.content import LINE_KEY, ContentError, line_of, read_yaml_file, require
+from modules.content import (
+    LINE_KEY,
+    ContentError,
+    line_of,
+    optional_bool,
+    read_yaml_file,
+    require,
+    unknown_fields,
+)
 from modules.loader import LoadReport, Source, row_created, row_update, rows_remove_missing
 from modules.models import Course, Module
 from modules.services import glossary_names, markdown_render
@@ -56,16 +64,6 @@ class ParsedQuizBank:
     quizzes: list[dict] = field(default_factory=list)
 
 
-def _unknown_fields(data: dict, allowed: set[str], path: Path, what: str) -> None:
-    for key in data:
-        if key not in allowed and not key.startswith("__"):
-            raise ContentError(
-                path,
-                line_of(data, key),
-                f"unknown field '{key}' in {what} (allowed: {', '.join(sorted(allowed))})",
-            )
-
-
 def _percent(data: dict, key: str, path: Path, default: int) -> int:
     value = data.get(key)
     if value is None:
@@ -86,15 +84,6 @@ def _count(data: dict, key: str, path: Path, default: int) -> int:
     return value
 
 
-def _bool(data: dict, key: str, path: Path, default: bool) -> bool:
-    value = data.get(key)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise ContentError(path, line_of(data, key), f"field '{key}' must be true or false")
-    return value
-
-
 def _text(data: dict, key: str, path: Path) -> str:
     return str(require(data, key, path)).strip()
 
@@ -111,7 +100,7 @@ def _title(data: dict, path: Path) -> str:
 def _parse_choice(item, question_type: str, path: Path, question_line: int) -> dict:
     if not isinstance(item, dict):
         raise ContentError(path, question_line, "each choice must be a mapping with 'text'")
-    _unknown_fields(item, CHOICE_FIELDS, path, "a choice")
+    unknown_fields(item, CHOICE_FIELDS, path, "a choice")
     text = _text(item, "text", path)
     if len(text) > CHOICE_TEXT_MAX:
         raise ContentError(
@@ -142,7 +131,7 @@ def _parse_question(item, *, path: Path, objective_codes: set[str], order: int) 
     if not isinstance(item, dict):
         raise ContentError(path, None, "each question must be a mapping")
     line = item[LINE_KEY]
-    _unknown_fields(item, QUESTION_FIELDS, path, "a question")
+    unknown_fields(item, QUESTION_FIELDS, path, "a question")
     key = str(require(item, "key", path))
     if not KEY.match(key) or len(key) > 40:
         raise ContentError(
@@ -226,7 +215,7 @@ def _parse_quiz(path: Path, *, objective_codes: set[str], module_slugs: set[str]
     data = read_yaml_file(path)
     if not isinstance(data, dict):
         raise ContentError(path, 1, "the file must be a mapping (slug, title, kind, questions…)")
-    _unknown_fields(data, QUIZ_FIELDS, path, "a quiz")
+    unknown_fields(data, QUIZ_FIELDS, path, "a quiz")
     slug = str(require(data, "slug", path))
     if not SLUG.match(slug):
         raise ContentError(
@@ -279,7 +268,7 @@ def _parse_quiz(path: Path, *, objective_codes: set[str], module_slugs: set[str]
         "description": str(data.get("description") or "").strip(),
         "pass_mark": _percent(data, "pass_mark", path, defaults["pass_mark"]),
         "max_attempts": _count(data, "max_attempts", path, defaults["max_attempts"]),
-        "show_answers": _bool(data, "show_answers", path, True),
+        "show_answers": optional_bool(data, "show_answers", path, True),
         "questions": questions,
         "path": path,
         "line": data[LINE_KEY],

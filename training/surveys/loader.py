@@ -19,7 +19,15 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modules.content import LINE_KEY, ContentError, line_of, read_yaml_file, require
+from modules.content import (
+    LINE_KEY,
+    ContentError,
+    line_of,
+    optional_bool,
+    read_yaml_file,
+    require,
+    unknown_fields,
+)
 from modules.loader import LoadReport, row_sync, row_update
 from modules.models import CourseObjective, Module
 from training.surveys.models import Questionnaire, SurveyQuestion
@@ -63,16 +71,6 @@ class ParsedSurveys:
     questionnaires: list[dict] = field(default_factory=list)
 
 
-def _unknown_fields(data: dict, allowed: set[str], path: Path, what: str) -> None:
-    for key in data:
-        if key not in allowed and not str(key).startswith("__"):
-            raise ContentError(
-                path,
-                line_of(data, key),
-                f"unknown field '{key}' in {what} (allowed: {', '.join(sorted(allowed))})",
-            )
-
-
 def _text(data: dict, key: str, path: Path, max_length: int = TEXT_MAX) -> str:
     value = " ".join(str(require(data, key, path)).split())
     if len(value) > max_length:
@@ -98,15 +96,6 @@ def _labels(value, path: Path, line: int | None, what: str, count: int | None = 
     return labels
 
 
-def _bool(data: dict, key: str, path: Path, default: bool) -> bool:
-    value = data.get(key)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise ContentError(path, line_of(data, key), f"field '{key}' must be true or false")
-    return value
-
-
 def _placeholders(text: str) -> set[str]:
     """Return the ``{names}`` of a text (ValueError when a brace is unbalanced)."""
     return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
@@ -116,7 +105,7 @@ def _parse_question(item, *, path: Path, scales: dict, section: str) -> dict:
     if not isinstance(item, dict):
         raise ContentError(path, None, "each question must be a mapping (key, type, text…)")
     line = item[LINE_KEY]
-    _unknown_fields(item, QUESTION_FIELDS, path, "a question")
+    unknown_fields(item, QUESTION_FIELDS, path, "a question")
     key = str(require(item, "key", path))
     if not SLUG.match(key) or len(key) > 60:
         raise ContentError(
@@ -223,7 +212,7 @@ def _parse_question(item, *, path: Path, scales: dict, section: str) -> dict:
         "type": question_type,
         "text": text,
         "help": help_text,
-        "required": _bool(item, "required", path, question_type != "text"),
+        "required": optional_bool(item, "required", path, question_type != "text"),
         "options": options,
         "measure": measure,
         "for_each": for_each,
@@ -236,7 +225,7 @@ def _parse_file(path: Path, *, module_slugs: set[str], objective_codes: set[str]
     data = read_yaml_file(path)
     if not isinstance(data, dict):
         raise ContentError(path, 1, "the file must be a mapping (slug, kind, title, sections…)")
-    _unknown_fields(data, QUESTIONNAIRE_FIELDS, path, "a questionnaire")
+    unknown_fields(data, QUESTIONNAIRE_FIELDS, path, "a questionnaire")
     slug = str(require(data, "slug", path))
     if not SLUG.match(slug) or len(slug) > 50:
         raise ContentError(
@@ -262,7 +251,7 @@ def _parse_file(path: Path, *, module_slugs: set[str], objective_codes: set[str]
     for section in require(data, "sections", path, list):
         if not isinstance(section, dict):
             raise ContentError(path, line_of(data, "sections"), "each section needs a 'title'")
-        _unknown_fields(section, SECTION_FIELDS, path, "a section")
+        unknown_fields(section, SECTION_FIELDS, path, "a section")
         title = _text(section, "title", path, 200)
         for item in require(section, "questions", path, list):
             questions.append(_parse_question(item, path=path, scales=scales, section=title))
@@ -297,7 +286,7 @@ def _parse_file(path: Path, *, module_slugs: set[str], objective_codes: set[str]
         "kind": kind,
         "title": _text(data, "title", path, 200),
         "intro": " ".join(str(data.get("intro") or "").split()),
-        "anonymous": _bool(data, "anonymous", path, False),
+        "anonymous": optional_bool(data, "anonymous", path, False),
         "minutes": minutes,
         "questions": questions,
         "path": path,

@@ -136,12 +136,12 @@ def course_progress(*, user) -> CourseProgress | None:
     )
 
 
-def course_progress_lazy(*, user) -> tuple[str, SimpleLazyObject]:
+def course_progress_lazy(*, user) -> tuple[SimpleLazyObject, str]:
     """``course_progress`` named by the versions it is built from (the content's, the
     reader's), in one small read; the progress itself is read only if used (a fragment
     rendered under that name needs nothing else)."""
     stamp = version_current(CONTENT_VERSION, progress_version_key(user.pk))
-    return stamp, SimpleLazyObject(lambda: course_progress(user=user))
+    return SimpleLazyObject(lambda: course_progress(user=user)), stamp
 
 
 def module_get(*, slug: str) -> Module:

@@ -41,7 +41,7 @@ def dashboard(request):
     if permissions.can_follow_course(request.user):
         # Read only if its fragment (named by the content's and the reader's versions) is not
         # rendered yet in this process.
-        context["progress_stamp"], context["progress"] = course_selectors.course_progress_lazy(
+        context["progress"], context["progress_stamp"] = course_selectors.course_progress_lazy(
             user=request.user
         )
     if permissions.role_of(request.user) == "trainee":

@@ -294,18 +294,9 @@ def trainee_sessions(*, user, since: datetime.date) -> list[TrainingSession]:
 
 
 def session_next_for_trainee(*, user) -> TrainingSession | None:
-    """Return the trainee's next (or current) live session with its slots, or None."""
-    return (
-        TrainingSession.objects.for_trainee(user)
-        .not_cancelled()
-        .upcoming()
-        .select_related("course")
-        .prefetch_related(
-            Prefetch("slots", queryset=Slot.objects.order_by("date", "period")),
-            "trainers",
-        )
-        .first()
-    )
+    """Return the trainee's next (or current) live session, or None (its programme:
+    ``ProgrammeRef``)."""
+    return TrainingSession.objects.for_trainee(user).not_cancelled().upcoming().first()
 
 
 def sessions_upcoming_for_trainer(*, user, limit: int = 3) -> list[TrainingSession]:
